@@ -1,0 +1,32 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint docs bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/graphstep demo
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check graphstep tests benchmarks examples docs
+	$(BIN)/python -m pytest
+
+docs: $(VENV)/.installed
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/scalar_vs_micrograd.py
+	$(BIN)/python benchmarks/tensor_mlp.py
+	$(BIN)/python benchmarks/render.py
+
+clean:
+	rm -rf $(VENV) docs/_build graphstep-demo .pytest_cache

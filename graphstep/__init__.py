@@ -1,0 +1,68 @@
+"""graphstep: backpropagation made visible.
+
+An expression becomes a networkx DAG whose nodes hold values and whose edges hold
+local derivatives. A derivative is the sum over paths of the products of the local
+derivatives along each path; graphstep computes it that way, by reverse
+accumulation and by forward mode, shows that they agree, and draws every step.
+
+>>> import graphstep as gs
+>>> g = gs.parse("x * exp(x**2)", x=1.5)
+>>> round(gs.grad(g, "x"), 3), gs.count_paths(g, "x")
+(52.183, 2)
+"""
+
+from .check import GradCheck, gradcheck
+from .errors import (
+    DomainError,
+    DomainWarning,
+    GraphstepError,
+    InputError,
+    ParseError,
+    PathLimitError,
+    RenderError,
+    ShapeError,
+    SizeLimitError,
+)
+from .forward import forward_derivative, forward_grad, tangents
+from .graph import Graph, graph
+from .jacobian import Jacobian
+from .parse import parse
+from .paths import Path, count_paths, path_sum, paths
+from .reverse import adjoints, grad, jacobian
+from .trace import (
+    Var,
+    abs,
+    cos,
+    dot,
+    exp,
+    ln,
+    log,
+    max,
+    mean,
+    min,
+    relu,
+    reshape,
+    sigmoid,
+    sin,
+    softmax,
+    sqrt,
+    square,
+    stack,
+    sum,
+    tan,
+    tanh,
+    transpose,
+    var,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "parse", "var", "graph", "Graph", "Var",
+    "grad", "jacobian", "adjoints", "paths", "path_sum", "count_paths", "Path",
+    "tangents", "forward_derivative", "forward_grad", "gradcheck", "GradCheck", "Jacobian",
+    "exp", "log", "ln", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs",
+    "square", "sum", "mean", "dot", "max", "min", "softmax", "reshape", "transpose", "stack",
+    "GraphstepError", "ParseError", "ShapeError", "DomainError", "DomainWarning",
+    "PathLimitError", "SizeLimitError", "InputError", "RenderError",
+]

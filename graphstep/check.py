@@ -1,0 +1,131 @@
+"""Gradient checking: analytic derivatives against central finite differences.
+
+>>> import graphstep as gs
+>>> report = gradcheck(gs.parse("x * exp(x**2)", x=1.5))
+>>> report.ok
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .graph import Graph
+from .reverse import grad, jacobian
+
+__all__ = ["GradCheck", "CheckRow", "gradcheck", "central_difference"]
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One compared entry: input, element index, analytic, numeric, errors, verdict."""
+
+    input: str
+    index: tuple[int, ...]
+    analytic: float
+    numeric: float
+    abs_error: float
+    rel_error: float
+    ok: bool
+
+
+@dataclass(frozen=True)
+class GradCheck:
+    """The result of :func:`gradcheck`; ``ok`` is true when every row agrees."""
+
+    rows: tuple[CheckRow, ...]
+    eps: float
+    rtol: float
+    atol: float
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+    @property
+    def max_rel_error(self) -> float:
+        return max((row.rel_error for row in self.rows), default=0.0)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        header = ("input", "analytic", "numeric", "abs err", "rel err", "ok")
+        lines = [header]
+        for row in self.rows:
+            where = row.input + (str(list(row.index)) if row.index else "")
+            lines.append((where, f"{row.analytic:.8g}", f"{row.numeric:.8g}",
+                          f"{row.abs_error:.2e}", f"{row.rel_error:.2e}",
+                          "yes" if row.ok else "NO"))
+        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+        text = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
+                for line in lines]
+        text.insert(1, "  ".join("-" * w for w in widths))
+        verdict = "all agree" if self.ok else "MISMATCH"
+        text.append(f"gradient check (central differences, eps={self.eps:g}): {verdict}")
+        for name, count in self.skipped.items():
+            text.append(f"({count} more elements of {name} not checked)")
+        return "\n".join(text)
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(str(self))
+
+
+def central_difference(g: Graph, name: str, index: tuple[int, ...], eps: float) -> Any:
+    """``(f(x + h e_i) - f(x - h e_i)) / 2h`` for input ``name`` at element ``index``."""
+    value = g.value_of(g.node(name))
+    step = eps * max(1.0, abs(float(np.asarray(value)[index] if index else value)))
+    outputs = []
+    for sign in (1.0, -1.0):
+        if index:
+            shifted = np.array(value, dtype=float)
+            shifted[index] += sign * step
+        else:
+            shifted = float(value) + sign * step
+        outputs.append(np.asarray(g.evaluate({name: shifted}), dtype=float))
+    return (outputs[0] - outputs[1]) / (2 * step)
+
+
+def gradcheck(g: Graph, eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7,
+              max_elements: int = 64, seed: int = 0) -> GradCheck:
+    """Compare analytic derivatives with central finite differences, entry by entry.
+
+    For a scalar output every input element is compared with ``gs.grad``; for a
+    tensor output every Jacobian entry. Inputs with more than ``max_elements``
+    elements are checked at that many elements chosen at random (``seed``). A row
+    agrees when ``|analytic - numeric| <= atol + rtol * |numeric|``, loosened to the
+    finite-difference error ``eps`` can make. Non-differentiable points (``relu`` at 0)
+    can legitimately disagree.
+    """
+    rng = np.random.default_rng(seed)
+    scalar_output = g.shape_of(g.output) == ()
+    analytic_all = grad(g) if scalar_output else jacobian(g)
+    # rounding in f(x+h) - f(x-h) is about |f| * 1e-16 / h; allow ten times that
+    roundoff = 1e-15 * max(1.0, float(np.max(np.abs(g.value)))) / eps
+    rows, skipped = [], {}
+    for name in g.inputs:
+        shape = g.shape_of(g.node(name))
+        size = int(np.prod(shape))
+        flat = np.arange(size)
+        if size > max_elements:
+            flat = np.sort(rng.choice(size, max_elements, replace=False))
+            skipped[name] = size - max_elements
+        for k in flat.tolist():
+            index = tuple(int(i) for i in np.unravel_index(k, shape)) if shape else ()
+            numeric = np.ravel(central_difference(g, name, index, eps))
+            if scalar_output:
+                analytic = np.ravel(np.asarray(analytic_all[name])[index] if index
+                                    else analytic_all[name])
+            else:
+                analytic = np.asarray(analytic_all[name])[:, k]
+            for a, n in zip(analytic.tolist(), numeric.tolist()):
+                error = abs(a - n)
+                scale = max(abs(a), abs(n))
+                rel = error / scale if scale > 0 else 0.0
+                tolerance = atol + rtol * abs(n) + roundoff
+                rows.append(CheckRow(name, index, a, n, error, rel, bool(error <= tolerance)))
+    return GradCheck(tuple(rows), eps, rtol, atol, skipped)

@@ -1,0 +1,55 @@
+"""The exceptions and warnings graphstep raises.
+
+Every error a user can cause is a :class:`GraphstepError`; its message names the
+sub-expression involved and the shapes or values that made it fail.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GraphstepError",
+    "ParseError",
+    "ShapeError",
+    "DomainError",
+    "DomainWarning",
+    "PathLimitError",
+    "SizeLimitError",
+    "RenderError",
+    "InputError",
+]
+
+
+class GraphstepError(Exception):
+    """Base class of every error a user of graphstep can cause."""
+
+
+class ParseError(GraphstepError):
+    """The expression text is not something graphstep can read."""
+
+
+class ShapeError(GraphstepError):
+    """Operand shapes do not fit the operation (or the output is not scalar)."""
+
+
+class DomainError(GraphstepError):
+    """An operation was applied outside its domain (``strict=True``)."""
+
+
+class DomainWarning(UserWarning):
+    """An operation left its domain; the value became nan or inf."""
+
+
+class PathLimitError(GraphstepError):
+    """Too many paths to enumerate; the message gives the exact count."""
+
+
+class SizeLimitError(GraphstepError):
+    """A dense matrix or a raster image would be too large to build."""
+
+
+class InputError(GraphstepError):
+    """An input name or value is unknown, duplicated or malformed."""
+
+
+class RenderError(GraphstepError):
+    """A picture could not be produced (for example no Graphviz executable)."""

@@ -1,0 +1,335 @@
+"""The Graph: a traced expression as a DAG whose edges carry local derivatives.
+
+Nodes are numbered ``0 .. n-1`` in topological order (inputs before the ops that use
+them), the same numbers every run for the same expression. ``g.nx`` is the networkx
+``MultiDiGraph`` view with the attributes named by the constants below; it is built
+on first use. Local derivatives are computed on first use too, and cached.
+
+>>> import graphstep as gs
+>>> g = gs.parse("x * x", x=3.0)
+>>> sorted(g.nx.edges(keys=True, data="local"))
+[(0, 1, 0, 3.0), (0, 1, 1, 3.0)]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from . import jacobian as jac
+from .errors import DomainError, DomainWarning, InputError
+from .ops import OPS, as_value
+from .trace import Var, _prec, format_op
+
+__all__ = [
+    "Graph", "graph",
+    "OP", "LABEL", "EXPR", "VALUE", "SHAPE", "LOCAL", "FORMULA", "ARG",
+]
+
+#: Node attribute: ``"input"``, ``"const"`` or the op's name.
+OP = "op"
+#: Node attribute: display name (``x``, ``2``, ``u1``).
+LABEL = "label"
+#: Node attribute: the sub-expression the node computes, as text.
+EXPR = "expr"
+#: Node attribute: the node's value (float or numpy array).
+VALUE = "value"
+#: Node attribute: the value's shape, ``()`` for scalars.
+SHAPE = "shape"
+#: Edge attribute: the local derivative (float, or a Jacobian for tensors).
+LOCAL = "local"
+#: Edge attribute: the local derivative's readable formula.
+FORMULA = "formula"
+#: Edge attribute: which argument of the head the edge feeds (also the edge key).
+ARG = "arg"
+
+EXPR_LIMIT = 80
+
+
+class Graph:
+    """An expression as a DAG: values on nodes, local derivatives on edges.
+
+    Build one with :func:`graphstep.parse` or :func:`graphstep.graph`. Attributes:
+    ``output`` (node id), ``value`` (output value), ``inputs`` (input names in order of
+    first appearance) and ``nx`` (the networkx view).
+    """
+
+    def __init__(self, output: Var, strict: bool = False):
+        if not isinstance(output, Var):
+            raise InputError(f"graph() needs a traced value, got {type(output).__name__}")
+        order = _ancestors(output)
+        index = {v.id: i for i, v in enumerate(order)}
+        self._vars = order
+        self._ops = [v.op for v in order]
+        self._args = [tuple([index[a.id] for a in v.args]) for v in order]
+        self._values = [v.value for v in order]
+        self._params = [v.params or {} for v in order]
+        self._depths = [v.depth for v in order]
+        self.output = len(order) - 1
+        self.value = output.value
+        self._input_nodes: dict[str, int] = {}
+        for i, v in enumerate(order):
+            if v.op == "input":
+                if v.name in self._input_nodes:
+                    raise InputError(
+                        f"two different inputs are named {v.name!r}; give each input its own name"
+                    )
+                self._input_nodes[v.name] = i
+        self.inputs = list(self._input_nodes)
+        self.labels = self._make_labels()
+        self._locals: dict[tuple[int, int], Any] = {}
+        self._edge_cache: tuple | None = None  # the scalar fast path's edge arrays
+        self._check_domain(strict)
+
+    # --- basic facts -------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._ops)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Graph {self.expr(self.output)!r}: {len(self)} nodes, "
+            f"inputs {', '.join(self.inputs) or 'none'}>"
+        )
+
+    @cached_property
+    def is_scalar(self) -> bool:
+        """True when every value in the graph is a scalar float."""
+        return all(type(v) is float for v in self._values)
+
+    def node(self, name: str) -> int:
+        """The node id of input ``name``; an InputError lists the known names."""
+        try:
+            return self._input_nodes[name]
+        except KeyError:
+            known = ", ".join(self.inputs) or "none"
+            raise InputError(f"no input named {name!r}; the inputs are: {known}") from None
+
+    def op(self, node: int) -> str:
+        return self._ops[node]
+
+    def args(self, node: int) -> tuple[int, ...]:
+        """The node ids of ``node``'s arguments, in order (repeats allowed: ``x*x``)."""
+        return self._args[node]
+
+    def value_of(self, node: int) -> Any:
+        return self._values[node]
+
+    def shape_of(self, node: int) -> tuple[int, ...]:
+        return np.shape(self._values[node])
+
+    def label(self, node: int) -> str:
+        return self.labels[node]
+
+    def params(self, node: int) -> dict:
+        return self._params[node]
+
+    def edges(self) -> Iterator[tuple[int, int, int]]:
+        """Every edge as ``(tail, head, argument position)``, in node order."""
+        for head, args in enumerate(self._args):
+            for pos, tail in enumerate(args):
+                yield tail, head, pos
+
+    @cached_property
+    def users(self) -> list[list[tuple[int, int]]]:
+        """For each node, the ``(head, position)`` pairs of the edges leaving it."""
+        result: list[list[tuple[int, int]]] = [[] for _ in self._ops]
+        for tail, head, pos in self.edges():
+            result[tail].append((head, pos))
+        return result
+
+    @cached_property
+    def active(self) -> list[bool]:
+        """For each node, whether it depends on some input (so can carry a gradient)."""
+        flags = []
+        for op, args in zip(self._ops, self._args):
+            flags.append(op == "input" or any(flags[a] for a in args))
+        return flags
+
+    # --- labels and expressions ------------------------------------------------------
+    def _make_labels(self) -> list[str]:
+        labels, k = [], 0
+        for v in self._vars:
+            if v.op == "input":
+                labels.append(v.name)
+            elif v.op == "const":
+                labels.append(v.text)
+            else:
+                k += 1
+                labels.append(f"u{k}")
+        return labels
+
+    @cached_property
+    def _exprs(self) -> list[str]:
+        texts: list[str] = []
+        for i, v in enumerate(self._vars):
+            if v.text is not None:
+                text = v.text
+            elif v.op == "broadcast":
+                text = texts[self._args[i][0]]
+            else:
+                args = [texts[a] for a in self._args[i]]
+                text = format_op(v.op, args, [_prec(self._vars[a]) for a in self._args[i]],
+                                 self._params[i])
+            texts.append(text if len(text) <= EXPR_LIMIT else text[: EXPR_LIMIT - 1] + "…")
+        return texts
+
+    def expr(self, node: int) -> str:
+        """The sub-expression ``node`` computes, as text (cut with ``…`` when long)."""
+        return self._exprs[node]
+
+    # --- local derivatives -----------------------------------------------------------
+    def local(self, head: int, pos: int) -> Any:
+        """The local derivative ``d head / d (argument pos)``: a float or a Jacobian."""
+        key = (head, pos)
+        cached = self._locals.get(key)
+        if cached is None:
+            cached = self._locals[key] = self._compute_local(head, pos)
+        return cached
+
+    def _compute_local(self, head: int, pos: int) -> Any:
+        op = OPS[self._ops[head]]
+        args = tuple(self._values[a] for a in self._args[head])
+        out = self._values[head]
+        out_shape = np.shape(out)
+        with np.errstate(all="ignore"):
+            if op.elementwise:
+                if op.constant_local:
+                    d = op.constant_local[pos]
+                    return d if out_shape == () else jac.Scale(d, out_shape)
+                d = op.local[pos](args, out, self._params[head])
+                if out_shape == ():
+                    return float(d)
+                d = np.broadcast_to(np.asarray(d, dtype=float), out_shape)
+                return jac.Diagonal(d, f"diag({self.formula(head, pos)})")
+            params = dict(self._params[head])
+            params["_labels"] = tuple(self.labels[a] for a in self._args[head]) + (
+                self.labels[head],)
+            rule = op.local[0](pos) if op.arity == -1 else op.local[pos]
+            result = rule(args, out, params)
+        if isinstance(result, jac.Jacobian) and out_shape == () and result.in_shape == ():
+            return float(result.vjp(1.0))
+        return result
+
+    def formula(self, head: int, pos: int) -> str:
+        """The readable formula of the local derivative on edge ``(head, pos)``."""
+        op = OPS[self._ops[head]]
+        if not op.elementwise:
+            return jac.formula_of(self.local(head, pos))
+        arg_ids = self._args[head]
+        labels = tuple(self.labels[a] for a in arg_ids)
+        consts = tuple(self._values[a] if self._ops[a] == "const" else None for a in arg_ids)
+        text = op.formula[pos](labels, consts, self.labels[head], self._params[head])
+        return text
+
+    def edge_formula(self, head: int, pos: int) -> str:
+        """The formula as shown on an edge: ``diag(...)`` or ``I`` for tensor edges."""
+        local = self.local(head, pos)
+        return local.formula if isinstance(local, jac.Jacobian) else self.formula(head, pos)
+
+    # --- re-evaluation -----------------------------------------------------------------
+    def evaluate(self, values: dict[str, Any]) -> Any:
+        """The output value with some inputs replaced (the graph itself is unchanged).
+
+        >>> import graphstep as gs
+        >>> gs.parse("x**2 + y", x=1.0, y=0.0).evaluate({"x": 3.0})
+        9.0
+        """
+        current: list[Any] = []
+        with np.errstate(all="ignore"):
+            for i, op_name in enumerate(self._ops):
+                if op_name == "input" and self._vars[i].name in values:
+                    current.append(values[self._vars[i].name])
+                elif op_name in ("input", "const"):
+                    current.append(self._values[i])
+                else:
+                    args = tuple(current[a] for a in self._args[i])
+                    current.append(as_value(OPS[op_name].forward(args, self._params[i])))
+        return current[self.output]
+
+    # --- domain ------------------------------------------------------------------------
+    def _check_domain(self, strict: bool) -> None:
+        if self.is_scalar:
+            if np.all(np.isfinite(self._values)):
+                return
+        for i, op_name in enumerate(self._ops):
+            if op_name in ("input", "const"):
+                continue
+            value = self._values[i]
+            if np.all(np.isfinite(value)):
+                continue
+            args = [self._values[a] for a in self._args[i]]
+            if not all(np.all(np.isfinite(a)) for a in args):
+                continue  # inherited from an argument: reported there
+            message = self._domain_message(i, args, value)
+            if strict:
+                raise DomainError(message)
+            warnings.warn(message, DomainWarning, stacklevel=4)
+
+    def _domain_message(self, node: int, args: list[Any], value: Any) -> str:
+        def show(v):
+            if np.ndim(v) == 0:
+                return f"{float(v):g}"
+            bad = ~np.isfinite(value) if np.shape(value) == np.shape(v) else slice(None)
+            return f"{np.asarray(v)[bad].ravel()[:3]} (first offending elements)"
+
+        shown = ", ".join(f"{self.labels[a]} = {show(v)}" for a, v in zip(self._args[node], args))
+        kind = "nan" if np.any(np.isnan(value)) else "inf"
+        return (
+            f"{self.expr(node)} ({self.labels[node]}) is {kind} for {shown}: "
+            f"{self._ops[node]} is not defined there"
+        )
+
+    # --- networkx view -------------------------------------------------------------
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph:
+        """The networkx ``MultiDiGraph``: one edge per use of a value, keyed by position."""
+        G = nx.MultiDiGraph()
+        for i, op_name in enumerate(self._ops):
+            G.add_node(i, **{OP: op_name, LABEL: self.labels[i], EXPR: self.expr(i),
+                             VALUE: self._values[i], SHAPE: self.shape_of(i)})
+        for tail, head, pos in self.edges():
+            G.add_edge(tail, head, key=pos, **{LOCAL: self.local(head, pos),
+                                               FORMULA: self.edge_formula(head, pos), ARG: pos})
+        G.graph["output"] = self.output
+        G.graph["inputs"] = list(self.inputs)
+        return G
+
+    # --- Jupyter -----------------------------------------------------------------------
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .render import mimebundle  # rendering sits below the graph layer
+
+        return mimebundle(self)
+
+
+def _ancestors(output: Var) -> list[Var]:
+    """All Vars ``output`` depends on, in creation order (a topological order)."""
+    seen = {output.id: output}
+    stack = [output]
+    while stack:
+        v = stack.pop()
+        for a in v.args:
+            if a.id not in seen:
+                seen[a.id] = a
+                stack.append(a)
+    return [seen[k] for k in sorted(seen)]
+
+
+def graph(output: Var, strict: bool = False) -> Graph:
+    """The :class:`Graph` whose output is the traced value ``output``.
+
+    With ``strict=True`` a value that leaves its op's domain (log of a negative
+    number, ...) raises :class:`~graphstep.errors.DomainError`; otherwise it becomes
+    nan/inf with a :class:`~graphstep.errors.DomainWarning` naming the node.
+
+    >>> import graphstep as gs
+    >>> x = gs.var("x", 1.5)
+    >>> g = gs.graph(x * gs.exp(x**2))
+    >>> g.inputs, len(g)
+    (['x'], 5)
+    """
+    return Graph(output, strict=strict)
