@@ -13,7 +13,9 @@ on first use. Local derivatives are computed on first use too, and cached.
 
 from __future__ import annotations
 
+import gc
 import warnings
+from dataclasses import dataclass
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
@@ -51,6 +53,45 @@ ARG = "arg"
 EXPR_LIMIT = 80
 
 
+@dataclass
+class EdgeArrays:
+    """Every edge of a graph as numpy arrays, built once with the graph.
+
+    Edge ``e`` runs from ``tails[e]`` into ``heads[e]`` as argument ``positions[e]``;
+    edges are numbered node by node, so argument ``k`` of node ``n`` is edge
+    ``offsets[n] + k``. ``by_depth`` lists the edges deepest head first (the order
+    reverse accumulation needs) and ``levels`` the slices of equal head depth.
+    """
+
+    tails: np.ndarray
+    heads: np.ndarray
+    positions: np.ndarray
+    offsets: np.ndarray
+    by_depth: np.ndarray
+    levels: list[tuple[int, int]]
+    groups: dict[str, np.ndarray]
+
+    def __init__(self, args: list[tuple[int, ...]], depths: list[int], ops: list[str]):
+        arity = np.fromiter(map(len, args), dtype=np.int64, count=len(args))
+        self.offsets = np.concatenate(([0], np.cumsum(arity)[:-1])) if len(args) else arity
+        count = int(arity.sum())
+        self.tails = np.fromiter((a for group in args for a in group), dtype=np.int64, count=count)
+        self.heads = np.repeat(np.arange(len(args)), arity)
+        self.positions = np.arange(count) - self.offsets[self.heads]
+        head_depth = np.asarray(depths, dtype=np.int64)[self.heads]
+        self.by_depth = np.argsort(-head_depth, kind="stable")
+        sorted_depth = head_depth[self.by_depth]
+        cuts = (np.flatnonzero(np.diff(sorted_depth)) + 1).tolist()
+        self.levels = list(zip([0] + cuts, cuts + [count]))
+        names = sorted(set(ops))
+        code = {name: k for k, name in enumerate(names)}
+        codes = np.fromiter(map(code.__getitem__, ops), dtype=np.int64, count=len(ops))
+        by_code = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[by_code], np.arange(len(names) + 1)).tolist()
+        #: node ids by op name, in node order
+        self.groups = {name: by_code[bounds[k]:bounds[k + 1]] for k, name in enumerate(names)}
+
+
 class Graph:
     """An expression as a DAG: values on nodes, local derivatives on edges.
 
@@ -62,28 +103,35 @@ class Graph:
     def __init__(self, output: Var, strict: bool = False):
         if not isinstance(output, Var):
             raise InputError(f"graph() needs a traced value, got {type(output).__name__}")
-        order = _ancestors(output)
-        index = {v.id: i for i, v in enumerate(order)}
-        self._vars = order
-        self._ops = [v.op for v in order]
-        self._args = [tuple([index[a.id] for a in v.args]) for v in order]
-        self._values = [v.value for v in order]
-        self._params = [v.params or {} for v in order]
-        self._depths = [v.depth for v in order]
+        collecting = gc.isenabled()
+        gc.disable()  # building many small tuples would trigger needless collections
+        try:
+            order = _ancestors(output)
+            index = {v.id: i for i, v in enumerate(order)}
+            self._vars = order
+            self._ops = [v.op for v in order]
+            self._args = [tuple([index[a.id] for a in v.args]) for v in order]
+            self._values = [v.value for v in order]
+            self._params = [v.params or {} for v in order]
+            self._depths = [v.depth for v in order]
+            self.edge_arrays = EdgeArrays(self._args, self._depths, self._ops)
+        finally:
+            if collecting:
+                gc.enable()
         self.output = len(order) - 1
         self.value = output.value
         self._input_nodes: dict[str, int] = {}
-        for i, v in enumerate(order):
-            if v.op == "input":
-                if v.name in self._input_nodes:
-                    raise InputError(
-                        f"two different inputs are named {v.name!r}; give each input its own name"
-                    )
-                self._input_nodes[v.name] = i
+        for i, op_name in enumerate(self._ops):
+            if op_name != "input":
+                continue
+            v = order[i]
+            if v.name in self._input_nodes:
+                raise InputError(
+                    f"two different inputs are named {v.name!r}; give each input its own name"
+                )
+            self._input_nodes[v.name] = i
         self.inputs = list(self._input_nodes)
-        self.labels = self._make_labels()
         self._locals: dict[tuple[int, int], Any] = {}
-        self._edge_cache: tuple | None = None  # the scalar fast path's edge arrays
         self._check_domain(strict)
 
     # --- basic facts -------------------------------------------------------------
@@ -100,6 +148,11 @@ class Graph:
     def is_scalar(self) -> bool:
         """True when every value in the graph is a scalar float."""
         return all(type(v) is float for v in self._values)
+
+    @cached_property
+    def value_array(self) -> np.ndarray:
+        """The values of a scalar graph as one float array, by node id."""
+        return np.fromiter(self._values, dtype=float, count=len(self._values))
 
     def node(self, name: str) -> int:
         """The node id of input ``name``; an InputError lists the known names."""
@@ -151,7 +204,9 @@ class Graph:
         return flags
 
     # --- labels and expressions ------------------------------------------------------
-    def _make_labels(self) -> list[str]:
+    @cached_property
+    def labels(self) -> list[str]:
+        """Display names by node id: input names, constants' values, ``u1``, ``u2``, ..."""
         labels, k = [], 0
         for v in self._vars:
             if v.op == "input":
@@ -253,9 +308,8 @@ class Graph:
 
     # --- domain ------------------------------------------------------------------------
     def _check_domain(self, strict: bool) -> None:
-        if self.is_scalar:
-            if np.all(np.isfinite(self._values)):
-                return
+        if self.is_scalar and np.isfinite(self.value_array).all():
+            return
         for i, op_name in enumerate(self._ops):
             if op_name in ("input", "const"):
                 continue
@@ -310,12 +364,13 @@ def _ancestors(output: Var) -> list[Var]:
     """All Vars ``output`` depends on, in creation order (a topological order)."""
     seen = {output.id: output}
     stack = [output]
+    pop, push = stack.pop, stack.append
     while stack:
-        v = stack.pop()
-        for a in v.args:
-            if a.id not in seen:
-                seen[a.id] = a
-                stack.append(a)
+        for a in pop().args:
+            key = a.id
+            if key not in seen:
+                seen[key] = a
+                push(a)
     return [seen[k] for k in sorted(seen)]
 
 

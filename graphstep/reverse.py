@@ -31,7 +31,7 @@ def _zeros_like(value: Any) -> Any:
 def adjoints(g: Graph, seed: Any = 1.0) -> list[Any]:
     """Every node's adjoint (``d output / d node``, weighted by ``seed``), by node id.
 
-    Nodes the output does not depend on, and constants, get ``None``. ``seed`` has
+    Constants get ``None`` (they take no gradient). ``seed`` has
     the output's shape (``1.0`` for a scalar output).
 
     >>> import graphstep as gs
@@ -45,8 +45,11 @@ def adjoints(g: Graph, seed: Any = 1.0) -> list[Any]:
             f"the output has shape {jac.shape_text(g.shape_of(g.output))}"
         )
     if g.is_scalar and np.ndim(seed) == 0:
-        return _scalar_adjoints(g, float(seed))
-    active = g.active
+        result = _scalar_adjoints(g, float(seed)).tolist()
+        for node in g.edge_arrays.groups.get("const", np.empty(0, int)).tolist():
+            result[node] = None
+        return result
+    ops = g._ops
     result: list[Any] = [None] * len(g)
     result[g.output] = seed if np.ndim(seed) else float(seed)
     for head in range(g.output, -1, -1):
@@ -54,71 +57,57 @@ def adjoints(g: Graph, seed: Any = 1.0) -> list[Any]:
         if upstream is None:
             continue
         for pos, tail in enumerate(g.args(head)):
-            if not active[tail]:
+            if ops[tail] == "const":
                 continue
             contribution = jac.vjp(g.local(head, pos), upstream)
             result[tail] = contribution if result[tail] is None else result[tail] + contribution
     return result
 
 
-def _edge_arrays(g: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, int]]]:
-    """All edges of a scalar graph as arrays, local derivatives computed op by op.
+def scalar_locals(g: Graph) -> np.ndarray:
+    """The local derivative of every edge of a scalar graph, computed op by op with numpy.
 
-    Edges are sorted by the depth of their head, deepest first, so that reverse
-    accumulation can process one depth level at a time with numpy.
+    Indexed like ``g.edge_arrays`` (edge ``offsets[n] + k`` is argument ``k`` of node ``n``).
     """
-    if g._edge_cache is not None:
-        return g._edge_cache
-    values = np.fromiter(g._values, dtype=float, count=len(g))
-    by_op: dict[str, list[int]] = {}
-    for node, op in enumerate(g._ops):
-        if op not in ("input", "const"):
-            by_op.setdefault(op, []).append(node)
-    tails, heads, locals_ = [], [], []
+    edges = g.edge_arrays
+    values = g.value_array
+    local = np.zeros(len(edges.tails))
     with np.errstate(all="ignore"):
-        for op_name, nodes in by_op.items():
+        for op_name, heads in edges.groups.items():
+            if op_name in ("input", "const"):
+                continue
             op = OPS[op_name]
-            head = np.array(nodes)
-            arg_matrix = np.array([g._args[n] for n in nodes]).reshape(len(nodes), -1)
-            arg_values = tuple(values[arg_matrix[:, k]] for k in range(arg_matrix.shape[1]))
-            for pos in range(arg_matrix.shape[1]):
-                if op.elementwise and op.constant_local:
-                    local = np.full(len(nodes), op.constant_local[pos])
-                elif op.elementwise:
-                    local = np.broadcast_to(
-                        np.asarray(op.local[pos](arg_values, values[head], {}), dtype=float),
-                        (len(nodes),))
-                else:  # a structural op between scalars: ask the graph, edge by edge
-                    local = np.array([g.local(n, pos) for n in nodes], dtype=float)
-                tails.append(arg_matrix[:, pos])
-                heads.append(head)
-                locals_.append(local)
-    if not tails:
-        result = (np.empty(0, int), np.empty(0, int), np.empty(0), [])
-        g._edge_cache = result
-        return result
-    tail = np.concatenate(tails)
-    head = np.concatenate(heads)
-    local = np.concatenate(locals_)
-    depth = np.asarray(g._depths)[head]
-    order = np.argsort(-depth, kind="stable")
-    tail, head, local, depth = tail[order], head[order], local[order], depth[order]
-    cuts = np.flatnonzero(np.diff(depth)) + 1
-    bounds = list(zip(np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [len(depth)])).tolist()))
-    g._edge_cache = (tail, head, local, bounds)
-    return g._edge_cache
+            first = edges.offsets[heads]
+            if not op.elementwise or op.arity == -1:  # structural ops on scalars: edge by edge
+                for node in heads.tolist():
+                    for pos in range(len(g._args[node])):
+                        local[edges.offsets[node] + pos] = g.local(node, pos)
+                continue
+            arg_values = tuple(values[edges.tails[first + k]] for k in range(op.arity))
+            for pos in range(op.arity):
+                if op.constant_local:
+                    local[first + pos] = op.constant_local[pos]
+                else:
+                    local[first + pos] = op.local[pos](arg_values, values[heads], {})
+    return local
 
 
-def _scalar_adjoints(g: Graph, seed: float) -> list[Any]:
-    tail, head, local, bounds = _edge_arrays(g)
+def _scalar_adjoints(g: Graph, seed: float) -> np.ndarray:
+    """Reverse accumulation on a scalar graph, one depth level at a time (an array by node)."""
+    edges = g.edge_arrays
+    local = scalar_locals(g)[edges.by_depth]
+    tails = edges.tails[edges.by_depth]
+    heads = edges.heads[edges.by_depth]
     adjoint = np.zeros(len(g))
     adjoint[g.output] = seed
-    for start, stop in bounds:
-        contribution = adjoint[head[start:stop]] * local[start:stop]
-        np.add.at(adjoint, tail[start:stop], contribution)
-    active = g.active
-    return [float(a) if active[i] and g._ops[i] != "const" else None
-            for i, a in enumerate(adjoint.tolist())]
+    if len(edges.levels) * 32 > len(tails):  # deep and narrow (a chain): a plain loop is faster
+        result = adjoint.tolist()
+        for tail, head, factor in zip(tails.tolist(), heads.tolist(), local.tolist()):
+            result[tail] += result[head] * factor
+        return np.array(result)
+    for start, stop in edges.levels:
+        np.add.at(adjoint, tails[start:stop], adjoint[heads[start:stop]] * local[start:stop])
+    return adjoint
 
 
 def grad(g: Graph, wrt: str | None = None) -> Any:
@@ -139,6 +128,10 @@ def grad(g: Graph, wrt: str | None = None) -> Any:
         )
     names = [wrt] if wrt is not None else g.inputs
     nodes = [g.node(name) for name in names]
+    if g.is_scalar:
+        array = _scalar_adjoints(g, 1.0)
+        grads = {name: float(array[node]) for name, node in zip(names, nodes)}
+        return grads[wrt] if wrt is not None else grads
     result = adjoints(g)
     grads = {}
     for name, node in zip(names, nodes):
