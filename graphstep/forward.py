@@ -19,6 +19,7 @@ import numpy as np
 from . import jacobian as jac
 from .errors import ShapeError
 from .graph import Graph
+from .reverse import scalar_locals
 
 __all__ = ["tangents", "forward_derivative", "forward_grad"]
 
@@ -48,6 +49,8 @@ def tangents(g: Graph, wrt: str, direction: Any = None) -> list[Any]:
         )
     result: list[Any] = [None] * len(g)
     result[source] = float(direction) if shape == () else np.asarray(direction, dtype=float)
+    if g.is_scalar:
+        return _scalar_tangents(g, result, source)
     for head in range(source + 1, len(g)):
         total = None
         for pos, tail in enumerate(g.args(head)):
@@ -55,6 +58,22 @@ def tangents(g: Graph, wrt: str, direction: Any = None) -> list[Any]:
                 continue
             part = jac.jvp(g.local(head, pos), result[tail])
             total = part if total is None else total + part
+        result[head] = total
+    return result
+
+
+def _scalar_tangents(g: Graph, result: list[Any], source: int) -> list[Any]:
+    local = scalar_locals(g).tolist()
+    offsets = g.edge_arrays.offsets.tolist()
+    args = g._args
+    for head in range(source + 1, len(g)):
+        total = None
+        offset = offsets[head]
+        for pos, tail in enumerate(args[head]):
+            tangent = result[tail]
+            if tangent is not None:
+                part = local[offset + pos] * tangent
+                total = part if total is None else total + part
         result[head] = total
     return result
 

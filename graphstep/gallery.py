@@ -112,10 +112,11 @@ def _examples() -> list[Example]:
             "x-exp-x2", "004", "Two paths from x: the slide's path sum, corrected",
             "x * exp(x^2)", lambda: {"x": 1.5},
             lambda g: {"x": np.exp(_v(g, "x") ** 2) * (2 * _v(g, "x") ** 2 + 1)},
-            "The slides list x·exp(x^2)·x twice and the direct path exp(x^2), then write the "
-            "sum as exp(x^2). There are exactly two paths, x -> u3 (factor u2 = e^{x^2}) and "
-            "x -> u1 -> u2 -> u3 (factors 2x, e^{x^2}, x), and the sum is e^{x^2}(2x^2 + 1), "
-            "as the slides' own product-rule sanity check gives.",
+            "The slides list three terms, x·exp(x^2)·x twice and exp(x^2), and conclude that "
+            "the sum is exp(x^2). There are exactly two paths: x -> u3 with factor u2 = e^{x^2}, "
+            "and x -> u1 -> u2 -> u3 with factors 2x, e^{x^2}, x (product 2x^2 e^{x^2}). Their "
+            "sum is e^{x^2}(2x^2 + 1), as the slides' own product-rule sanity check gives; "
+            "'= exp(x^2)' drops the 2x^2 e^{x^2} term.",
             mode="paths", tags=("wrong-slide",),
         ),
         Example(

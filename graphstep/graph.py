@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import gc
 import warnings
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 

@@ -122,13 +122,13 @@ def _matmul_shape(shapes, params, texts):
     (sa, sb), (ta, tb) = shapes, texts
     if len(sa) == 0 or len(sb) == 0 or len(sa) > 2 or len(sb) > 2:
         raise ShapeError(
-            f"matmul: {ta} ({jac.shape_text(sa)}) @ {tb} ({jac.shape_text(sb)}): "
+            f"matmul: {ta} {jac.shape_paren(sa)} @ {tb} {jac.shape_paren(sb)}: "
             "both sides must be vectors or matrices; use * for scalars"
         )
     inner_a, inner_b = sa[-1], sb[0]
     if inner_a != inner_b:
         raise ShapeError(
-            f"matmul: {ta} ({jac.shape_text(sa)}) @ {tb} ({jac.shape_text(sb)}): "
+            f"matmul: {ta} {jac.shape_paren(sa)} @ {tb} {jac.shape_paren(sb)}: "
             f"inner dimensions {inner_a} and {inner_b} differ"
         )
     return sa[:-1] + sb[1:]
@@ -165,7 +165,7 @@ def _reshape_shape(shapes, params, texts):
         target.count(-1) == 1 and (np.prod(known) == 0 or size % int(np.prod(known)))
     ):
         raise ShapeError(
-            f"reshape: {texts[0]} ({jac.shape_text(shapes[0])}, {size} numbers) "
+            f"reshape: {texts[0]} ({jac.shape_text(shapes[0]).strip('()')}, {size} numbers) "
             f"cannot be read as shape {target}"
         )
     return np.empty(shapes[0]).reshape(target).shape
@@ -175,8 +175,8 @@ def _stack_shape(shapes, params, texts):
     for shape, text in zip(shapes[1:], texts[1:]):
         if shape != shapes[0]:
             raise ShapeError(
-                f"stack: {texts[0]} ({jac.shape_text(shapes[0])}) and {text} "
-                f"({jac.shape_text(shape)}) must have the same shape"
+                f"stack: {texts[0]} {jac.shape_paren(shapes[0])} and {text} "
+                f"{jac.shape_paren(shape)} must have the same shape"
             )
     return (len(shapes),) + shapes[0]
 
@@ -204,11 +204,17 @@ def _extreme_local(pick):
         x = np.asarray(args[0], dtype=float)
         axis = params.get("axis")
         mask = np.zeros_like(x)
-        if axis is None:
+        axes = () if axis is None else jac._normal_axes(axis, x.ndim)
+        if axis is None or len(axes) == x.ndim:
             mask.flat[pick(x)] = 1.0
         else:
-            index = np.expand_dims(pick(x, axis=axis), axis)
-            np.put_along_axis(mask, index, 1.0, axis=axis)
+            # move the reduced axes last and flatten them, so one argmax covers them all
+            kept = [a for a in range(x.ndim) if a not in axes]
+            moved = np.transpose(x, kept + list(axes))
+            flat = moved.reshape(moved.shape[: len(kept)] + (-1,))
+            picked = np.zeros_like(flat)
+            np.put_along_axis(picked, pick(flat, axis=-1)[..., None], 1.0, axis=-1)
+            mask = np.transpose(picked.reshape(moved.shape), np.argsort(kept + list(axes)))
         name = "argmax" if pick is np.argmax else "argmin"
         reduce = jac.Reduction(x.shape, axis, formula="1ᵀ")
         return jac.compose(reduce, jac.Diagonal(mask, f"diag(onehot({name}))"))
@@ -279,8 +285,8 @@ _register(
         adjoint=("G_{0} = G_{y} ⊙ {1}", "G_{1} = G_{y} ⊙ {0}"),
     ),
     Op(
-        "div", 2, lambda a, p: a[0] / a[1],
-        (lambda a, out, p: 1.0 / a[1], lambda a, out, p: -a[0] / (a[1] * a[1])),
+        "div", 2, lambda a, p: np.divide(a[0], a[1]),
+        (lambda a, out, p: np.divide(1.0, a[1]), lambda a, out, p: np.divide(-a[0], a[1] * a[1])),
         (
             lambda lab, c, y, p: f"1/{_wrap(lab[1])}",
             lambda lab, c, y, p: f"-{_wrap(lab[0])}/{power_text(_wrap(lab[1]), 2)}",
@@ -306,7 +312,7 @@ _register(
     ),
     _unary("exp", np.exp, lambda a, out: out, lambda a, y: f"exp({a})",
            adjoint="G_{0} = G_{y} ⊙ {y}"),
-    _unary("log", _safe_log, lambda a, out: 1.0 / a, lambda a, y: f"1/{_wrap(a)}",
+    _unary("log", _safe_log, lambda a, out: np.divide(1.0, a), lambda a, y: f"1/{_wrap(a)}",
            adjoint="G_{0} = G_{y} / {0}"),
     _unary("sin", np.sin, lambda a, out: np.cos(a), lambda a, y: f"cos({a})",
            adjoint="G_{0} = G_{y} ⊙ cos({0})"),
@@ -322,7 +328,7 @@ _register(
     _unary("relu", lambda x: np.maximum(x, 0.0), lambda a, out: (np.asarray(a) > 0) * 1.0,
            lambda a, y: f"[{a} > 0]", adjoint="G_{0} = G_{y} ⊙ [{0} > 0]"),
     _unary("sqrt", lambda x: np.sqrt(np.where(np.asarray(x) >= 0, x, np.nan)),
-           lambda a, out: 0.5 / out, lambda a, y: f"1/(2·{y})",
+           lambda a, out: np.divide(0.5, out), lambda a, y: f"1/(2·{y})",
            adjoint="G_{0} = G_{y} / (2·{y})"),
     _unary("abs", np.abs, lambda a, out: np.sign(a), lambda a, y: f"sign({a})",
            adjoint="G_{0} = G_{y} ⊙ sign({0})"),

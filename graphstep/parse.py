@@ -18,6 +18,7 @@ import ast
 import io
 import math
 import re
+import sys
 import tokenize
 from typing import Any
 
@@ -86,6 +87,7 @@ class _Source:
             pieces.append("".join(out))
         self.text = "\n".join(pieces)
         self._lines = self.text.split("\n")
+        self._line_bytes = [line.encode() for line in self._lines]
 
     def column(self, lineno: int, col: int) -> int:
         """The 1-based column in the user's text of a 0-based column in ``self.text``."""
@@ -94,7 +96,15 @@ class _Source:
         return col - before + 1
 
     def segment(self, node: ast.AST) -> str:
-        text = ast.get_source_segment(self.text, node) or ""
+        """The user's text of ``node`` (``**`` shown as ``^``), cut at the display limit."""
+        if not hasattr(node, "lineno"):
+            return ""
+        if node.lineno == node.end_lineno:  # the common case, without re-splitting the text
+            line = self._line_bytes[node.lineno - 1]
+            end = min(node.end_col_offset, node.col_offset + 4 * EXPR_LIMIT)
+            text = line[node.col_offset:end].decode(errors="replace")
+        else:
+            text = ast.get_source_segment(self.text, node) or ""
         text = re.sub(r"\s+", " ", text.replace("**", "^")).strip()
         return text if len(text) <= EXPR_LIMIT else text[: EXPR_LIMIT - 1] + "…"
 
@@ -165,8 +175,14 @@ class _Reader:
         )
 
     def call_children(self, node: ast.Call) -> list[ast.AST]:
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            name = node.func.id if isinstance(node.func, ast.Name) else self.source.segment(node.func)
+        if not isinstance(node.func, ast.Name):
+            self.children(node.func)  # says what is wrong with lambdas, attributes, ...
+            raise ParseError(
+                f"only the known functions can be called, at {self.source.where(node)}: "
+                + ", ".join(sorted(FUNCTIONS))
+            )
+        if node.func.id not in FUNCTIONS:
+            name = node.func.id
             raise ParseError(
                 f"unknown function {name!r} at {self.source.where(node)}; the functions are: "
                 + ", ".join(sorted(FUNCTIONS))
@@ -330,6 +346,8 @@ def parse(expression: str, *, strict: bool = False, at: dict[str, Any] | None = 
         if name in FUNCTIONS or name in CONSTANTS:
             raise InputError(f"{name!r} is a function or constant name; call the input something else")
     source = _Source(expression.strip())
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * MAX_LENGTH))  # a long a+b+...+z chain nests deeply
     try:
         tree = ast.parse(source.text, mode="eval")
     except SyntaxError as error:
@@ -337,6 +355,8 @@ def parse(expression: str, *, strict: bool = False, at: dict[str, Any] | None = 
         raise ParseError(f"cannot read {expression.strip()!r} at column {col}: {error.msg}") from None
     except (RecursionError, MemoryError, ValueError) as error:
         raise ParseError(f"cannot read the expression: {error}") from None
+    finally:
+        sys.setrecursionlimit(limit)
     count = sum(1 for _ in ast.walk(tree))
     if count > MAX_NODES:
         raise ParseError(f"the expression has {count:,} syntax nodes; the limit is {MAX_NODES:,}")

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError, ShapeError
-from .jacobian import shape_text
+from .jacobian import shape_paren, shape_text
 from .ops import OPS, as_value
 
 __all__ = [
@@ -70,28 +70,42 @@ class Var:
         return f"<Var {what} = {_short(self.value)}>"
 
     # --- arithmetic ----------------------------------------------------------------
+    # Scalar operands take a short path (no numpy, no broadcasting checks): tracing a
+    # large scalar network costs about as much as micrograd's own objects.
     def __add__(self, other):
-        if type(other) is Var and type(self.value) is float and type(other.value) is float:
-            return Var("add", (self, other), self.value + other.value)
+        right = _scalar_operand(self, other)
+        if right is not None:
+            return Var("add", (self, right), self.value + right.value)
         return apply("add", self, other)
 
     def __radd__(self, other):
+        left = _scalar_operand(self, other)
+        if left is not None:
+            return Var("add", (left, self), left.value + self.value)
         return apply("add", other, self)
 
     def __sub__(self, other):
-        if type(other) is Var and type(self.value) is float and type(other.value) is float:
-            return Var("sub", (self, other), self.value - other.value)
+        right = _scalar_operand(self, other)
+        if right is not None:
+            return Var("sub", (self, right), self.value - right.value)
         return apply("sub", self, other)
 
     def __rsub__(self, other):
+        left = _scalar_operand(self, other)
+        if left is not None:
+            return Var("sub", (left, self), left.value - self.value)
         return apply("sub", other, self)
 
     def __mul__(self, other):
-        if type(other) is Var and type(self.value) is float and type(other.value) is float:
-            return Var("mul", (self, other), self.value * other.value)
+        right = _scalar_operand(self, other)
+        if right is not None:
+            return Var("mul", (self, right), self.value * right.value)
         return apply("mul", self, other)
 
     def __rmul__(self, other):
+        left = _scalar_operand(self, other)
+        if left is not None:
+            return Var("mul", (left, self), left.value * self.value)
         return apply("mul", other, self)
 
     def __truediv__(self, other):
@@ -160,6 +174,19 @@ class Var:
 
     def reshape(self, *shape) -> Var:
         return reshape(self, shape[0] if len(shape) == 1 else shape)
+
+
+def _scalar_operand(self: Var, other: Any) -> Var | None:
+    """``other`` as a Var when both operands are plain floats (the fast path), else None."""
+    if type(self.value) is not float:
+        return None
+    kind = type(other)
+    if kind is Var:
+        return other if type(other.value) is float else None
+    if kind is float or kind is int:
+        value = float(other)
+        return Var("const", (), value, text=f"{value:g}")
+    return None
 
 
 def _short(value: Any) -> str:
@@ -316,8 +343,8 @@ def _broadcast_operands(op_name: str, args: list[Var]) -> list[Var]:
     except ValueError:
         a, b = args
         raise ShapeError(
-            f"{op_name}: {describe(a)} ({shape_text(shapes[0])}) and {describe(b)} "
-            f"({shape_text(shapes[1])}) cannot be broadcast together"
+            f"{op_name}: {describe(a)} {shape_paren(shapes[0])} and {describe(b)} "
+            f"{shape_paren(shapes[1])} cannot be broadcast together"
         ) from None
     result = []
     for a in args:
