@@ -7,7 +7,7 @@ matrix ``D`` (nilpotent on a DAG) this is an entry of ``(I - D)^-1``.
 >>> import graphstep as gs
 >>> g = gs.parse("x * exp(x**2)", x=1.5)
 >>> [round(p.product, 4) for p in paths(g, "x")]
-[9.4877, 42.6931]
+[9.4877, 42.6948]
 >>> count_paths(g, "x"), round(path_sum(g, "x"), 4)
 (2, 52.1825)
 """
@@ -22,13 +22,18 @@ from typing import Any
 import numpy as np
 
 from . import jacobian as jac
-from .errors import PathLimitError
+from .errors import PathLimitError, ShapeError, SizeLimitError
 from .graph import Graph
 
-__all__ = ["Path", "paths", "path_sum", "count_paths", "path_counts", "PATH_LIMIT"]
+__all__ = [
+    "Path", "paths", "path_sum", "count_paths", "path_counts", "edge_matrix", "total_derivatives",
+    "PATH_LIMIT", "MATRIX_LIMIT",
+]
 
 #: How many paths :func:`paths` enumerates before refusing.
 PATH_LIMIT = 10_000
+#: Most nodes :func:`edge_matrix` and :func:`total_derivatives` accept (dense n x n matrices).
+MATRIX_LIMIT = 2_000
 
 
 @dataclass(frozen=True)
@@ -38,12 +43,24 @@ class Path:
     ``nodes`` runs from the output to the input; ``edges`` are ``(head, position)``
     pairs in the same order; ``factors`` are the local derivatives met along the way,
     in chain order (``d out/d u_k``, ..., ``d u_1/d x``); ``product`` is their product
-    (a float, or a :class:`~graphstep.jacobian.Jacobian` for tensors).
+    (a float, or a :class:`~graphstep.jacobian.Jacobian` for tensors); ``labels`` are the
+    nodes' display names.
+
+    >>> import graphstep as gs
+    >>> print(list(gs.paths(gs.parse("x * exp(x**2)", x=1.5), "x"))[1])
+    u3 ← u2 ← u1 ← x: product 42.6948
     """
 
     nodes: tuple[int, ...]
     edges: tuple[tuple[int, int], ...]
     factors: tuple[Any, ...]
+    labels: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        route = " ← ".join(self.labels or map(str, self.nodes))
+        product = self.product
+        shown = jac.formula_of(product) if isinstance(product, jac.Jacobian) else f"{product:.6g}"
+        return f"{route}: product {shown}"
 
     @property
     def product(self) -> Any:
@@ -139,7 +156,7 @@ def _enumerate(g: Graph, source: int, counts: list[int]) -> Iterator[Path]:
         if node == source:
             nodes = (g.output,) + tuple(g.args(head)[pos] for head, pos in edges)
             factors = tuple(g.local(head, pos) for head, pos in edges)
-            yield Path(nodes, edges, factors)
+            yield Path(nodes, edges, factors, tuple(g.label(n) for n in nodes))
             continue
         args = g.args(node)
         for pos in range(len(args) - 1, -1, -1):
@@ -170,3 +187,41 @@ def path_sum(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> Any:
     for path in paths(g, wrt, limit):
         total += jac.to_dense(path.product)
     return total
+
+
+def edge_matrix(g: Graph) -> np.ndarray:
+    """The local derivatives of a scalar graph as a matrix ``D``: ``D[head, tail]`` sums the
+    local derivatives of the edges ``tail -> head``.
+
+    ``D`` is strictly lower triangular (nodes are in topological order), hence nilpotent:
+    ``D^k`` sums the products along all paths of exactly ``k`` edges.
+
+    >>> import graphstep as gs
+    >>> edge_matrix(gs.parse("x * x", x=3.0))
+    array([[0., 0.],
+           [6., 0.]])
+    """
+    if not g.is_scalar:
+        raise ShapeError(
+            f"edge_matrix needs scalar nodes; {g.expr(g.output)} has tensors (use path_sum)"
+        )
+    if len(g) > MATRIX_LIMIT:
+        raise SizeLimitError(f"the graph has {len(g):,} nodes; edge_matrix allows {MATRIX_LIMIT:,}")
+    matrix = np.zeros((len(g), len(g)))
+    for tail, head, pos in g.edges():
+        matrix[head, tail] += g.local(head, pos)
+    return matrix
+
+
+def total_derivatives(g: Graph) -> np.ndarray:
+    """``(I - D)^-1 = I + D + D^2 + ...``: entry ``[v, u]`` is ``dv/du`` summed over all paths.
+
+    Row ``g.output`` holds the gradient with respect to every node at once.
+
+    >>> import graphstep as gs
+    >>> g = gs.parse("x * exp(x**2)", x=1.5)
+    >>> round(float(total_derivatives(g)[g.output, g.node("x")]), 4)
+    52.1825
+    """
+    matrix = edge_matrix(g)
+    return np.linalg.inv(np.eye(len(g)) - matrix)

@@ -13,6 +13,7 @@ import pytest
 import graphstep as gs
 from graphstep.gallery import EXAMPLES
 from graphstep.graph import EXPR, FORMULA, LABEL, LOCAL, OP, SHAPE, VALUE
+from graphstep.paths import edge_matrix, total_derivatives
 
 # --- the seed examples -------------------------------------------------------------------
 
@@ -388,3 +389,17 @@ def test_gradcheck_catches_a_wrong_derivative(monkeypatch):
 def test_gradcheck_samples_large_inputs():
     report = gs.gradcheck(gs.parse("sum(v**2)", v=np.arange(100.0)), max_elements=10)
     assert report.ok and len(report.rows) == 10 and report.skipped == {"v": 90}
+
+
+def test_edge_matrix_powers_count_paths_of_each_length_and_inverse_sums_them():
+    x = 0.9
+    g = gs.parse("x * exp(x^2)", x=x)
+    D = edge_matrix(g)
+    out, source = g.output, g.node("x")
+    # one path of length 1 (x -> u3) and one of length 3 (x -> u1 -> u2 -> u3)
+    assert D[out, source] == pytest.approx(math.exp(x * x))
+    assert np.linalg.matrix_power(D, 2)[out, source] == 0.0
+    assert np.linalg.matrix_power(D, 3)[out, source] == pytest.approx(2 * x * x * math.exp(x * x))
+    assert not np.linalg.matrix_power(D, len(g)).any()  # nilpotent
+    T = total_derivatives(g)
+    assert T[out, source] == pytest.approx(gs.grad(g, "x"))
