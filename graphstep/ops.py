@@ -7,7 +7,7 @@ it into ``diag(d)`` for tensors. Structural ops (``matmul``, ``sum``, ``transpos
 ...) give a :class:`~graphstep.jacobian.Jacobian` directly. Adding an op means adding
 one entry to :data:`OPS`.
 
->>> OPS["sin"].forward((0.0,), {})
+>>> float(OPS["sin"].forward((0.0,), {}))
 0.0
 >>> OPS["mul"].local[0]((2.0, 5.0), 10.0, {})
 5.0

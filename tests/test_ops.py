@@ -136,3 +136,43 @@ def test_numpy_values_work_with_every_unary_op_elementwise():
         np.testing.assert_allclose(gs.path_sum(g, "x"), expected, rtol=1e-7)
         np.testing.assert_allclose(gs.forward_grad(g, "x"), expected, rtol=1e-7)
         assert gs.gradcheck(g).ok, name
+
+
+# Random expressions built from the whole table (kept inside every op's domain).
+_LEAVES = st.sampled_from(["x", "y", "0.7", "1.3"])
+_UNARY_SAFE = ["exp(0.3*{0})", "log(1 + {0}^2)", "sin({0})", "cos({0})", "tan(0.2*{0})",
+               "tanh({0})", "sigmoid({0})", "relu({0})", "sqrt(1 + {0}^2)", "abs({0})",
+               "square({0})", "-{0}"]
+_BINARY_SAFE = ["({0} + {1})", "({0} - {1})", "({0} * {1})", "({0} / (1 + {1}^2))",
+                "(1 + {0}^2)^(0.5*{1})", "max({0}, {1})", "min({0}, {1})"]
+
+
+def _expressions():
+    return st.recursive(
+        _LEAVES,
+        lambda inner: st.one_of(
+            st.tuples(st.sampled_from(_UNARY_SAFE), inner).map(lambda t: t[0].format(t[1])),
+            st.tuples(st.sampled_from(_BINARY_SAFE), inner, inner).map(
+                lambda t: t[0].format(t[1], t[2])),
+        ),
+        max_leaves=8,
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(_expressions(), st.floats(-1.5, 1.5), st.floats(-1.5, 1.5))
+def test_random_expressions_from_the_table_agree_four_ways(text, x, y):
+    g = gs.parse(f"{text} + 0*x + 0*y", x=x, y=y)
+    for name in ("x", "y"):
+        reverse = gs.grad(g, name)
+        assert gs.path_sum(g, name) == pytest.approx(reverse, rel=1e-9, abs=1e-9)
+        assert gs.forward_grad(g, name) == pytest.approx(reverse, rel=1e-9, abs=1e-9)
+        # finite differences are meaningless right at a kink of relu/abs/max/min:
+        # compare one-sided slopes and only check where they agree
+        here = x if name == "x" else y
+        h = 1e-5 * max(1.0, abs(here))
+        f = [g.evaluate({name: here + d}) for d in (-h, 0.0, h)]
+        left, right = (f[1] - f[0]) / h, (f[2] - f[1]) / h
+        if abs(left - right) <= 1e-3 * max(1.0, abs(left)):
+            numeric = float(central_difference(g, name, (), 1e-6))
+            assert numeric == pytest.approx(reverse, rel=1e-4, abs=1e-5)
