@@ -11,6 +11,7 @@ accumulation and by forward mode, shows that they agree, and draws every step.
 (52.183, 2)
 """
 
+from . import render  # a callable module: gs.render(g, "g.svg"), gs.render.Style
 from .check import GradCheck, gradcheck
 from .errors import (
     DomainError,
@@ -26,9 +27,11 @@ from .errors import (
 from .forward import forward_derivative, forward_grad, tangents
 from .graph import Graph, graph
 from .jacobian import Jacobian
+from .matrix import Formula, adjoint_sentence, adjoint_sentences, backprop_formulas
 from .parse import parse
-from .paths import Path, count_paths, path_sum, paths
+from .paths import Path, count_paths, edge_matrix, path_sum, paths, total_derivatives
 from .reverse import adjoints, grad, jacobian
+from .steps import Step, Stepper, steps
 from .trace import (
     Var,
     abs,
@@ -60,9 +63,12 @@ __version__ = "0.1.0"
 __all__ = [
     "parse", "var", "graph", "Graph", "Var",
     "grad", "jacobian", "adjoints", "paths", "path_sum", "count_paths", "Path",
+    "edge_matrix", "total_derivatives",
     "tangents", "forward_derivative", "forward_grad", "gradcheck", "GradCheck", "Jacobian",
     "exp", "log", "ln", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs",
     "square", "sum", "mean", "dot", "max", "min", "softmax", "reshape", "transpose", "stack",
     "GraphstepError", "ParseError", "ShapeError", "DomainError", "DomainWarning",
     "PathLimitError", "SizeLimitError", "InputError", "RenderError",
+    "steps", "Stepper", "Step", "render",
+    "adjoint_sentence", "adjoint_sentences", "backprop_formulas", "Formula",
 ]

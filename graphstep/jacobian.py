@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SizeLimitError
+from .errors import InputError, SizeLimitError
 
 __all__ = [
     "DENSE_LIMIT",
@@ -52,10 +52,26 @@ __all__ = [
     "formula_of",
     "unbroadcast",
     "shape_text",
+    "shape_paren",
+    "LAYOUTS",
+    "check_layout",
+    "Transposed",
 ]
 
 #: Largest number of entries a dense Jacobian may have (a float64 matrix of 32 MB).
 DENSE_LIMIT = 4_000_000
+
+#: The two ways of laying out a derivative (seed 003): ``numerator`` is
+#: ``output.size x input.size`` (the chain rule reads left to right, output first);
+#: ``denominator`` is its transpose (a gradient has the input's shape).
+LAYOUTS = ("numerator", "denominator")
+
+
+def check_layout(layout: str) -> str:
+    """Return ``layout`` if it is one of :data:`LAYOUTS`, else raise an InputError."""
+    if layout not in LAYOUTS:
+        raise InputError(f"layout must be 'numerator' or 'denominator', got {layout!r}")
+    return layout
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -69,6 +85,16 @@ def shape_text(shape: tuple[int, ...]) -> str:
     if len(shape) == 1:
         return f"({shape[0]},)"
     return "x".join(str(n) for n in shape)
+
+
+def shape_paren(shape: tuple[int, ...]) -> str:
+    """A shape in parentheses after a name, without doubling them: ``W (3x2)``, ``v (3,)``.
+
+    >>> shape_paren((3, 2)), shape_paren((3,)), shape_paren(())
+    ('(3x2)', '(3,)', '(scalar)')
+    """
+    text = shape_text(tuple(shape))
+    return text if text.startswith("(") else f"({text})"
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
@@ -109,10 +135,13 @@ class Jacobian:
 
     kind = "jacobian"
 
-    def __init__(self, in_shape: tuple[int, ...], out_shape: tuple[int, ...], formula: str):
+    def __init__(self, in_shape: tuple[int, ...], out_shape: tuple[int, ...], formula: str,
+                 formula_t: str | None = None):
         self.in_shape = tuple(in_shape)
         self.out_shape = tuple(out_shape)
         self.formula = formula
+        #: the formula of the transpose (the denominator-layout form of this derivative)
+        self.formula_t = _transpose_text(formula) if formula_t is None else formula_t
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -125,13 +154,37 @@ class Jacobian:
     def jvp(self, t: Any) -> Any:  # pragma: no cover - every subclass overrides
         raise TypeError(f"{type(self).__name__} has no jvp")
 
-    def dense(self, order: str = "C") -> np.ndarray:
+    @property
+    def T(self) -> Jacobian:
+        """The transpose ``J^T`` (``vjp`` and ``jvp`` swap roles); ``J.T.T`` is ``J``."""
+        return Transposed(self)
+
+    def layout_formula(self, layout: str = "numerator") -> str:
+        """The formula in numerator layout, or its transpose in denominator layout.
+
+        >>> J = MatmulRight(np.ones((3, 2)), (2,), (3,), "W", "x")
+        >>> J.layout_formula(), J.layout_formula("denominator")
+        ('W', 'Wᵀ')
+        """
+        return self.formula if check_layout(layout) == "numerator" else self.formula_t
+
+    def dense(self, order: str = "C", layout: str = "numerator") -> np.ndarray:
         """The Jacobian as a dense ``(out.size, in.size)`` matrix.
 
         ``order="C"`` flattens tensors row by row (numpy's ``ravel``); ``order="F"``
         stacks columns, the ``vec`` convention of the matrix-calculus texts, so that
-        ``d(Mx)/dM`` reads ``x^T (x) I_m``.
+        ``d(Mx)/dM`` reads ``x^T (x) I_m``. ``layout="denominator"`` returns the
+        transpose, ``(in.size, out.size)``.
+
+        >>> x = np.array([1.0, 2.0])
+        >>> J = MatmulLeft(x, (3, 2), (3,), "M", "x")
+        >>> bool(np.array_equal(J.dense(order="F"), np.kron(x[None, :], np.eye(3))))
+        True
         """
+        if check_layout(layout) == "denominator":
+            return self.T.dense(order)
+        if order not in ("C", "F"):
+            raise InputError(f"order must be 'C' (rows) or 'F' (columns, vec), got {order!r}")
         rows, cols = self.shape
         if rows * cols > DENSE_LIMIT:
             raise SizeLimitError(
@@ -184,16 +237,16 @@ class Scale(Jacobian):
         if formula is None:
             name = f"I_{n}" if shape else "1"
             formula = name if c == 1 else (f"-{name}" if c == -1 else f"{_num(c)}·{name}")
-        super().__init__(shape, shape, formula)
+        super().__init__(shape, shape, formula, formula)
         self.c = float(c)
         if c != 1:
             self.kind = "scale"
 
     def vjp(self, g):
-        return self.c * g
+        return g if self.c == 1 else self.c * g  # the identity passes g on without a copy
 
     def jvp(self, t):
-        return self.c * t
+        return t if self.c == 1 else self.c * t
 
     def _dense_c(self):
         return self.c * np.eye(self.shape[0])
@@ -206,7 +259,7 @@ class Diagonal(Jacobian):
 
     def __init__(self, d: np.ndarray, formula: str):
         d = np.asarray(d, dtype=float)
-        super().__init__(d.shape, d.shape, formula)
+        super().__init__(d.shape, d.shape, formula, formula)
         self.d = d
 
     def vjp(self, g):
@@ -238,6 +291,11 @@ class Dense(Jacobian):
         return self.matrix
 
 
+def _shaped(result: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``result`` in ``shape``, without making a view when it already has it."""
+    return result if result.shape == shape else result.reshape(shape)
+
+
 def _as_matrix_left(a: np.ndarray) -> np.ndarray:
     return a.reshape(1, -1) if a.ndim == 1 else a
 
@@ -257,20 +315,19 @@ class MatmulLeft(Jacobian):
     def __init__(self, b: np.ndarray, a_shape, out_shape, a_label: str, b_label: str):
         b = np.asarray(b, dtype=float)
         if len(a_shape) == 1 and b.ndim == 2:
-            formula = f"{b_label}ᵀ"  # y = a @ B with a row vector: dy/da = B^T
+            formula, formula_t = f"{b_label}ᵀ", b_label  # y = a @ B with a row vector: dy/da = B^T
         elif len(a_shape) == 1:
-            formula = f"{b_label}ᵀ"  # y = a . b: dy/da = b^T
+            formula, formula_t = f"{b_label}ᵀ", b_label  # y = a . b: dy/da = b^T
         else:
             m = a_shape[0]
-            formula = f"{b_label}ᵀ ⊗ I_{m}"
-        super().__init__(a_shape, out_shape, formula)
+            formula, formula_t = f"{b_label}ᵀ ⊗ I_{m}", f"{b_label} ⊗ I_{m}"
+        super().__init__(a_shape, out_shape, formula, formula_t)
         self.b = b
 
     def vjp(self, g):
-        g2 = np.asarray(g, dtype=float).reshape(
-            _as_matrix_left(np.empty(self.in_shape)).shape[0], _as_matrix_right(self.b).shape[1]
-        )
-        return (g2 @ _as_matrix_right(self.b).T).reshape(self.in_shape)
+        b = _as_matrix_right(self.b)
+        rows = self.in_shape[0] if len(self.in_shape) == 2 else 1
+        return _shaped(np.asarray(g, dtype=float).reshape(rows, b.shape[1]) @ b.T, self.in_shape)
 
     def jvp(self, t):
         return np.matmul(t, self.b)
@@ -284,20 +341,22 @@ class MatmulRight(Jacobian):
     def __init__(self, a: np.ndarray, b_shape, out_shape, a_label: str, b_label: str):
         a = np.asarray(a, dtype=float)
         if len(b_shape) == 1 and a.ndim == 2:
-            formula = a_label  # y = W x: dy/dx = W
+            formula, formula_t = a_label, f"{a_label}ᵀ"  # y = W x: dy/dx = W
         elif len(b_shape) == 1:
-            formula = f"{a_label}ᵀ"  # y = a . b: dy/db = a^T
+            formula, formula_t = f"{a_label}ᵀ", a_label  # y = a . b: dy/db = a^T
         else:
             p = b_shape[1]
-            formula = f"I_{p} ⊗ {a_label}" if a.ndim == 2 else f"I_{p} ⊗ {a_label}ᵀ"
-        super().__init__(b_shape, out_shape, formula)
+            if a.ndim == 2:
+                formula, formula_t = f"I_{p} ⊗ {a_label}", f"I_{p} ⊗ {a_label}ᵀ"
+            else:
+                formula, formula_t = f"I_{p} ⊗ {a_label}ᵀ", f"I_{p} ⊗ {a_label}"
+        super().__init__(b_shape, out_shape, formula, formula_t)
         self.a = a
 
     def vjp(self, g):
-        g2 = np.asarray(g, dtype=float).reshape(
-            _as_matrix_left(self.a).shape[0], _as_matrix_right(np.empty(self.in_shape)).shape[1]
-        )
-        return (_as_matrix_left(self.a).T @ g2).reshape(self.in_shape)
+        a = _as_matrix_left(self.a)
+        cols = self.in_shape[1] if len(self.in_shape) == 2 else 1
+        return _shaped(a.T @ np.asarray(g, dtype=float).reshape(a.shape[0], cols), self.in_shape)
 
     def jvp(self, t):
         return np.matmul(self.a, t)
@@ -315,7 +374,8 @@ class Reduction(Jacobian):
         if formula is None:
             ones = "1ᵀ" if scale == 1 else f"1ᵀ/{_num(1 / scale)}"
             formula = ones if axis is None else f"{ones} along axis {','.join(map(str, axes))}"
-        super().__init__(in_shape, out_shape, formula)
+        formula_t = formula.replace("1ᵀ", "1", 1) if formula.startswith("1ᵀ") else None
+        super().__init__(in_shape, out_shape, formula, formula_t)
         self.axes = axes
         self.scale = float(scale)
 
@@ -341,7 +401,8 @@ class Broadcast(Jacobian):
 
     def __init__(self, in_shape, out_shape):
         formula = f"bcast {shape_text(tuple(in_shape))}→{shape_text(tuple(out_shape))}"
-        super().__init__(in_shape, out_shape, formula)
+        formula_t = f"sum {shape_text(tuple(out_shape))}→{shape_text(tuple(in_shape))}"
+        super().__init__(in_shape, out_shape, formula, formula_t)
 
     def vjp(self, g):
         return unbroadcast(g, self.in_shape)
@@ -360,7 +421,8 @@ class Transpose(Jacobian):
         axes = tuple(reversed(range(len(in_shape)))) if axes is None else tuple(axes)
         out_shape = tuple(in_shape[a] for a in axes)
         formula = "I" if len(in_shape) < 2 else f"K_{in_shape[0]},{in_shape[1]}"
-        super().__init__(in_shape, out_shape, formula)
+        formula_t = "I" if len(in_shape) < 2 else f"K_{in_shape[1]},{in_shape[0]}"
+        super().__init__(in_shape, out_shape, formula, formula_t)
         self.axes = axes
 
     def vjp(self, g):
@@ -376,7 +438,8 @@ class Reshape(Jacobian):
     kind = "identity"
 
     def __init__(self, in_shape, out_shape):
-        super().__init__(in_shape, out_shape, f"I_{_size(tuple(in_shape))} (reshape)")
+        formula = f"I_{_size(tuple(in_shape))} (reshape)"
+        super().__init__(in_shape, out_shape, formula, formula)
 
     def vjp(self, g):
         result = np.reshape(g, self.in_shape)
@@ -393,7 +456,8 @@ class Embed(Jacobian):
     kind = "selection"
 
     def __init__(self, in_shape, out_shape, index: int):
-        super().__init__(in_shape, out_shape, f"e_{index + 1}" + (" ⊗ I" if in_shape else ""))
+        rest = " ⊗ I" if in_shape else ""
+        super().__init__(in_shape, out_shape, f"e_{index + 1}{rest}", f"e_{index + 1}ᵀ{rest}")
         self.index = index
 
     def vjp(self, g):
@@ -413,7 +477,8 @@ class Softmax(Jacobian):
 
     def __init__(self, s: np.ndarray, axis: int, label: str):
         s = np.asarray(s, dtype=float)
-        super().__init__(s.shape, s.shape, f"diag({label}) − {label}·{label}ᵀ")
+        formula = f"diag({label}) − {label}·{label}ᵀ"
+        super().__init__(s.shape, s.shape, formula, formula)
         self.s = s
         self.axis = axis
 
@@ -431,7 +496,8 @@ class Chain(Jacobian):
     def __init__(self, factors: Sequence[Jacobian]):
         factors = list(factors)
         formula = " · ".join(_paren(f.formula) for f in factors)
-        super().__init__(factors[-1].in_shape, factors[0].out_shape, formula)
+        formula_t = " · ".join(_paren(f.formula_t) for f in reversed(factors))
+        super().__init__(factors[-1].in_shape, factors[0].out_shape, formula, formula_t)
         self.factors = factors
 
     def vjp(self, g):
@@ -443,6 +509,40 @@ class Chain(Jacobian):
         for factor in reversed(self.factors):
             t = factor.jvp(t)
         return t
+
+
+class Transposed(Jacobian):
+    """The transpose ``J^T`` of a Jacobian: what denominator layout writes for ``J``.
+
+    >>> J = MatmulRight(np.arange(6.0).reshape(3, 2), (2,), (3,), "W", "x")
+    >>> J.T.formula, J.T.shape, J.T.T is J
+    ('Wᵀ', (2, 3), True)
+    """
+
+    def __init__(self, inner: Jacobian):
+        super().__init__(inner.out_shape, inner.in_shape, inner.formula_t, inner.formula)
+        self.inner = inner
+        self.kind = inner.kind
+
+    @property
+    def T(self) -> Jacobian:
+        return self.inner
+
+    def vjp(self, g):
+        return self.inner.jvp(g)
+
+    def jvp(self, t):
+        return self.inner.vjp(t)
+
+    def _dense_c(self):
+        return self.inner._dense_c().T
+
+
+def _transpose_text(text: str) -> str:
+    """``Wᵀ`` for ``W``, ``W`` for ``Wᵀ``, ``(A · B)ᵀ`` for a product."""
+    if text.endswith("ᵀ") and " " not in text and "(" not in text:
+        return text[:-1]
+    return f"{_paren(text)}ᵀ"
 
 
 def _paren(text: str) -> str:
@@ -501,15 +601,17 @@ def jvp(local: Any, t: Any) -> Any:
     return local * t
 
 
-def to_dense(local: Any, order: str = "C") -> np.ndarray:
-    """A local derivative as a dense numerator-layout matrix (a 1x1 for a float)."""
+def to_dense(local: Any, order: str = "C", layout: str = "numerator") -> np.ndarray:
+    """A local derivative as a dense matrix in ``layout`` (a 1x1 for a float)."""
     if isinstance(local, Jacobian):
-        return local.dense(order)
+        return local.dense(order, layout)
+    check_layout(layout)
     return np.array([[float(local)]])
 
 
-def formula_of(local: Any) -> str:
-    """The readable formula of a product of local derivatives."""
+def formula_of(local: Any, layout: str = "numerator") -> str:
+    """The readable formula of a local derivative (or product of them) in ``layout``."""
     if isinstance(local, Jacobian):
-        return local.formula
+        return local.layout_formula(layout)
+    check_layout(layout)
     return _num(local)

@@ -111,6 +111,31 @@ def _pow_base_formula(labels, consts, out_label, params):
     return f"{_wrap(b)}·{_wrap(a)}^({b}−1)"
 
 
+def _uniform_exponent(b: Any) -> float | None:
+    """The exponent as one number when it is the same everywhere (``v**2`` broadcasts the 2)."""
+    if np.ndim(b) == 0:
+        return float(b)
+    b = np.asarray(b)
+    first = b.flat[0]
+    return float(first) if (b == first).all() else None
+
+
+def _pow_forward(a, p):
+    c = _uniform_exponent(a[1])
+    if c == 2:
+        return a[0] * a[0]  # what np.power does for a scalar 2, without the pow() calls
+    return np.power(a[0], a[1] if c is None else c)
+
+
+def _pow_base_local(a, out, p):
+    c = _uniform_exponent(a[1])
+    if c is None:
+        return a[1] * np.power(a[0], a[1] - 1.0)
+    if c == 2:
+        return 2.0 * a[0]
+    return c * np.power(a[0], c - 1.0)
+
+
 def _safe_log(a):
     return np.log(np.where(np.asarray(a) > 0, a, np.nan))
 
@@ -165,7 +190,7 @@ def _reshape_shape(shapes, params, texts):
         target.count(-1) == 1 and (np.prod(known) == 0 or size % int(np.prod(known)))
     ):
         raise ShapeError(
-            f"reshape: {texts[0]} ({jac.shape_text(shapes[0]).strip('()')}, {size} numbers) "
+            f"reshape: {texts[0]} {jac.shape_paren(shapes[0])} holds {size} numbers and "
             f"cannot be read as shape {target}"
         )
     return np.empty(shapes[0]).reshape(target).shape
@@ -295,9 +320,9 @@ _register(
         adjoint=("G_{0} = G_{y} / {1}", "G_{1} = -G_{y} ⊙ {0} / {1}²"),
     ),
     Op(
-        "pow", 2, lambda a, p: np.power(a[0], a[1]),
+        "pow", 2, _pow_forward,
         (
-            lambda a, out, p: a[1] * np.power(a[0], a[1] - 1.0),
+            _pow_base_local,
             lambda a, out, p: out * _safe_log(a[0]),
         ),
         (_pow_base_formula, lambda lab, c, y, p: f"{y}·ln {_wrap(lab[0])}"),
@@ -406,7 +431,7 @@ _register(
         adjoint=("G_{0} = reshape(G_{y})",),
     ),
     Op(
-        "broadcast", 1, lambda a, p: np.broadcast_to(a[0], p["shape"]).copy(),
+        "broadcast", 1, lambda a, p: np.broadcast_to(a[0], p["shape"]),  # a read-only view
         (lambda a, out, p: jac.Broadcast(np.shape(a[0]), np.shape(out)),),
         (None,), "{0}", elementwise=False, shape=_broadcast_shape,
         adjoint=("G_{0} = G_{y} summed over the broadcast axes",),

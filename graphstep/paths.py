@@ -185,7 +185,7 @@ def path_sum(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> Any:
     rows, cols = int(np.prod(out_shape)), int(np.prod(in_shape))
     total = np.zeros((rows, cols))
     for path in paths(g, wrt, limit):
-        total += jac.to_dense(path.product)
+        total += jac.to_dense(path.product) if path.factors else np.eye(rows)  # empty path: I
     return total
 
 

@@ -12,6 +12,7 @@ the inputs makes every adjoint complete before it is used.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -28,11 +29,13 @@ def _zeros_like(value: Any) -> Any:
     return 0.0 if np.ndim(value) == 0 else np.zeros(np.shape(value))
 
 
-def adjoints(g: Graph, seed: Any = 1.0) -> list[Any]:
+def adjoints(g: Graph, seed: Any = 1.0, wrt: Iterable[str] | None = None) -> list[Any]:
     """Every node's adjoint (``d output / d node``, weighted by ``seed``), by node id.
 
     Constants get ``None`` (they take no gradient). ``seed`` has
-    the output's shape (``1.0`` for a scalar output).
+    the output's shape (``1.0`` for a scalar output). With ``wrt`` (input names), a
+    tensor graph skips the edges that cannot lead to those inputs (their nodes get
+    ``None``): a network's data ``X`` then costs no gradient.
 
     >>> import graphstep as gs
     >>> g = gs.parse("sin(x) * y", x=0.0, y=2.0)
@@ -50,6 +53,11 @@ def adjoints(g: Graph, seed: Any = 1.0) -> list[Any]:
             result[node] = None
         return result
     ops = g._ops
+    skip = [op == "const" for op in ops]
+    if wrt is not None:  # skip every node no wanted input flows into
+        wanted = {g.node(name) for name in wrt}
+        for node in range(len(g)):
+            skip[node] = node not in wanted and all(skip[a] for a in g.args(node))
     result: list[Any] = [None] * len(g)
     result[g.output] = seed if np.ndim(seed) else float(seed)
     for head in range(g.output, -1, -1):
@@ -57,7 +65,7 @@ def adjoints(g: Graph, seed: Any = 1.0) -> list[Any]:
         if upstream is None:
             continue
         for pos, tail in enumerate(g.args(head)):
-            if ops[tail] == "const":
+            if skip[tail]:
                 continue
             contribution = jac.vjp(g.local(head, pos), upstream)
             result[tail] = contribution if result[tail] is None else result[tail] + contribution
@@ -110,11 +118,13 @@ def _scalar_adjoints(g: Graph, seed: float) -> np.ndarray:
     return adjoint
 
 
-def grad(g: Graph, wrt: str | None = None) -> Any:
+def grad(g: Graph, wrt: str | Iterable[str] | None = None) -> Any:
     """Gradient of a scalar output by reverse accumulation.
 
     ``grad(g)`` is ``{name: gradient}`` over ``g.inputs``; ``grad(g, "x")`` is one
-    gradient. Each gradient has its input's shape (a float for a scalar input).
+    gradient; ``grad(g, ["W", "b"])`` is a dict over those inputs only (and skips the
+    work only the others need). Each gradient has its input's shape (a float for a
+    scalar input).
 
     >>> import graphstep as gs
     >>> g = gs.parse("3*x^2*(2*y + 7)", x=1.0, y=2.0)
@@ -126,34 +136,50 @@ def grad(g: Graph, wrt: str | None = None) -> Any:
             f"grad needs a scalar output, but {g.expr(g.output)} has shape "
             f"{jac.shape_text(g.shape_of(g.output))}; use gs.jacobian(g, name) instead"
         )
-    names = [wrt] if wrt is not None else g.inputs
+    single = isinstance(wrt, str)
+    names = [wrt] if single else (list(wrt) if wrt is not None else g.inputs)
     nodes = [g.node(name) for name in names]
     if g.is_scalar:
         array = _scalar_adjoints(g, 1.0)
         grads = {name: float(array[node]) for name, node in zip(names, nodes)}
-        return grads[wrt] if wrt is not None else grads
-    result = adjoints(g)
+        return grads[wrt] if single else grads
+    result = adjoints(g, wrt=names if wrt is not None else None)
     grads = {}
+    handed_out: set[int] = set()
     for name, node in zip(names, nodes):
         value = result[node]
         if value is None:
             value = _zeros_like(g.value_of(node))
-        grads[name] = float(value) if np.ndim(value) == 0 else np.array(value, dtype=float)
-    return grads[wrt] if wrt is not None else grads
+        if np.ndim(value) == 0:
+            grads[name] = float(value)
+            continue
+        # an array of its own for the caller: copied only if it is a view, read-only or shared
+        if id(value) in handed_out:
+            value = np.array(value, dtype=float)
+        grads[name] = np.require(value, dtype=float, requirements=["O", "W"])
+        handed_out.add(id(grads[name]))
+    return grads[wrt] if single else grads
 
 
-def jacobian(g: Graph, wrt: str | None = None) -> Any:
+def jacobian(g: Graph, wrt: str | None = None, layout: str = "numerator") -> Any:
     """The Jacobian of the output with respect to an input, in numerator layout.
 
     Shape ``(output.size, input.size)``, elements flattened in C order. Without
     ``wrt``, a dict over all inputs (``np.hstack`` of its values, in ``g.inputs``
-    order, is the full Jacobian).
+    order, is the full Jacobian). ``layout="denominator"`` gives the transpose,
+    ``(input.size, output.size)``, the convention in which a gradient has its
+    input's shape (seed 003 discusses both).
 
     >>> import graphstep as gs
     >>> g = gs.parse("[ln(x^2), sin(3*x)]", x=1.0)
     >>> jacobian(g, "x").round(4).tolist()
     [[2.0], [-2.97]]
+    >>> jacobian(g, "x", layout="denominator").round(4).tolist()
+    [[2.0, -2.97]]
     """
+    if jac.check_layout(layout) == "denominator":
+        result = jacobian(g, wrt)
+        return {k: v.T for k, v in result.items()} if wrt is None else result.T
     if wrt is None:
         return {name: jacobian(g, name) for name in g.inputs}
     node = g.node(wrt)

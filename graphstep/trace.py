@@ -213,6 +213,12 @@ def _coerce_number(value: Any, what: str) -> Any:
         raise InputError(f"{what}: {value!r} is not an array of real numbers")
     if array.ndim == 0:
         return float(array)
+    if array.dtype == np.float64:
+        # no copy (copying a batch of data costs more than the forward pass it feeds):
+        # a read-only view, so graphstep never writes into the caller's array
+        view = array.view()
+        view.flags.writeable = False
+        return view
     return array.astype(float)
 
 
@@ -353,7 +359,7 @@ def _broadcast_operands(op_name: str, args: list[Var]) -> list[Var]:
         elif a.op == "const":
             result.append(Var("const", (), np.broadcast_to(a.value, target).copy(), text=a.text))
         else:
-            value = np.broadcast_to(a.value, target).copy()
+            value = np.broadcast_to(a.value, target)  # a read-only view: no copy
             result.append(Var("broadcast", (a,), value, {"shape": target}))
     return result
 

@@ -140,11 +140,11 @@ def test_numpy_values_work_with_every_unary_op_elementwise():
 
 # Random expressions built from the whole table (kept inside every op's domain).
 _LEAVES = st.sampled_from(["x", "y", "0.7", "1.3"])
-_UNARY_SAFE = ["exp(0.3*{0})", "log(1 + {0}^2)", "sin({0})", "cos({0})", "tan(0.2*{0})",
-               "tanh({0})", "sigmoid({0})", "relu({0})", "sqrt(1 + {0}^2)", "abs({0})",
+_UNARY_SAFE = ["exp(0.3*{0})", "log(1 + ({0})^2)", "sin({0})", "cos({0})", "tan(0.2*{0})",
+               "tanh({0})", "sigmoid({0})", "relu({0})", "sqrt(1 + ({0})^2)", "abs({0})",
                "square({0})", "-{0}"]
-_BINARY_SAFE = ["({0} + {1})", "({0} - {1})", "({0} * {1})", "({0} / (1 + {1}^2))",
-                "(1 + {0}^2)^(0.5*{1})", "max({0}, {1})", "min({0}, {1})"]
+_BINARY_SAFE = ["({0} + {1})", "({0} - {1})", "({0} * {1})", "({0} / (1 + ({1})^2))",
+                "(1 + ({0})^2)^(0.5*{1})", "max({0}, {1})", "min({0}, {1})"]
 
 
 def _expressions():

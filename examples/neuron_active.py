@@ -1,0 +1,34 @@
+"""Seed 004 (lecture slides): a ReLU neuron, activation(x) = max(0, w·x + b), when it fires.
+
+With z = w·x + b > 0 the max disappears: d activation/dw = x^T, d/dx = w^T and
+d/db = 1 (the local derivative of max(0, z) is 1 for z > 0).
+
+Run:  python examples/neuron_active.py [OUTDIR]
+"""
+
+import numpy as np
+from _common import agree, print_paths, save_pictures, show
+
+import graphstep as gs
+
+w = np.array([0.5, -0.25, 1.0])
+x = np.array([1.0, 2.0, 0.5])
+b = 0.1
+g = gs.parse("max(0, dot(w, x) + b)", w=w, x=x, b=b)
+z = w @ x + b
+print(f"z = w·x + b = {z:.10g} > 0, so the neuron is active")
+show("value activation", g.value)
+
+for name in g.inputs:
+    print_paths(g, name)
+    show(f"path sum {name}", gs.path_sum(g, name))
+    show(f"gradient {name}", gs.grad(g, name))
+    show(f"forward mode {name}", gs.forward_grad(g, name))
+
+closed = {"w": x, "x": w, "b": 1.0}
+print()
+for name, value in closed.items():
+    show(f"closed form {name}", value)
+    agree(f"d activation/d{name}", gs.grad(g, name), value)
+
+save_pictures(g, "neuron_active", mode="reverse")

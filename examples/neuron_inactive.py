@@ -1,0 +1,35 @@
+"""Seed 004 (lecture slides): the same ReLU neuron when it is clipped (w·x + b <= 0).
+
+For z = w·x + b <= 0 the activation is max(0, z) = 0 whatever the weights do nearby,
+so every derivative is zero: the local derivative of max(0, z) is 0 and every path
+product through it vanishes.
+
+Run:  python examples/neuron_inactive.py [OUTDIR]
+"""
+
+import numpy as np
+from _common import agree, print_paths, save_pictures, show
+
+import graphstep as gs
+
+w = np.array([0.5, -0.25, 1.0])
+x = np.array([1.0, 2.0, 0.5])
+b = -1.0
+g = gs.parse("max(0, dot(w, x) + b)", w=w, x=x, b=b)
+z = w @ x + b
+print(f"z = w·x + b = {z:.10g} <= 0, so the neuron is clipped")
+show("value activation", g.value)
+
+for name in g.inputs:
+    print_paths(g, name)
+    show(f"path sum {name}", gs.path_sum(g, name))
+    show(f"gradient {name}", gs.grad(g, name))
+    show(f"forward mode {name}", gs.forward_grad(g, name))
+
+closed = {"w": np.zeros(3), "x": np.zeros(3), "b": 0.0}
+print()
+for name, value in closed.items():
+    show(f"closed form {name}", value)
+    agree(f"d activation/d{name}", gs.grad(g, name), value)
+
+save_pictures(g, "neuron_inactive", mode="reverse")

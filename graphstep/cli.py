@@ -1,0 +1,455 @@
+"""The ``graphstep`` command: render, grad, steps, repl and demo.
+
+::
+
+    graphstep render EXPR --at x=1.5 -o graph.svg
+    graphstep grad   EXPR --at x=1.5                 # value, gradients, path table, gradcheck
+    graphstep steps  EXPR --at x=1.5 --mode paths -o frames/ | player.html | anim.gif
+    graphstep repl   EXPR --at x=1.5                 # interactive stepper in the terminal
+    graphstep demo   [-o DIR]                        # the seed gallery
+
+Bad input (an expression, a value, a shape, an output path) exits with status 2 and
+one line on stderr; an interrupt exits with 130. Domain warnings print as one
+``warning: ...`` line each.
+
+>>> main(["grad", "x*y", "--at", "x=2", "--at", "y=3", "--no-check", "--wrt", "y"])
+f = x*y   at x = 2, y = 3
+value: 6
+<BLANKLINE>
+gradient (reverse accumulation):
+  ∂f/∂y = 2
+<BLANKLINE>
+paths from the output back to y: 1
+  #  path    factors  factor values  product
+  1  u1 ← y  x        2              2
+path sum 2 = reverse accumulation 2 (max difference 0)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .errors import GraphstepError, InputError
+from .graph import Graph
+from .parse import parse
+from .report import MAX_TABLE_PATHS, grad_report
+from .steps import MODES
+from .values import CONSTRUCTORS, parse_at
+
+__all__ = ["main", "build_parser", "load_graph", "steps_output_kind", "write_steps", "MODES",
+           "EXIT_OK", "EXIT_USAGE", "EXIT_INCOMPLETE", "EXIT_INTERRUPT"]
+
+EXIT_OK = 0
+#: Bad expressions, values, shapes, paths: one line on stderr.
+EXIT_USAGE = 2
+#: ``demo`` wrote what it could, but some files are missing (or a derivative disagrees).
+EXIT_INCOMPLETE = 1
+#: Interrupted with Ctrl-C.
+EXIT_INTERRUPT = 130
+
+
+_FRAME_FORMATS = ("svg", "png")
+_HIDEABLE = ("values", "expressions", "locals", "adjoints", "tangents")
+_STEP_SUFFIXES = {".html": "html", ".htm": "html", ".gif": "gif", ".apng": "apng", ".png": "apng"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is ONE line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {_one_line(message)} (see {self.prog} --help)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+_AT_HELP = ("give input NAME the value VALUE; repeat for each input (--at x=1.5 --at W=randn(3,2)). "
+            "A value is a number, a nested list such as [[1,2],[3,4]], or one of "
+            + ", ".join(f"{k}(...)" for k in CONSTRUCTORS) + ". Quote it for the shell.")
+
+
+def _add_expression(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("expression", metavar="EXPR", nargs="?", default=None,
+                        help="the expression, e.g. 'x * exp(x^2)' (^ is power, ln is log); quote it")
+    parser.add_argument("--at", metavar="NAME=VALUE", action="extend", nargs="+", default=[],
+                        help=_AT_HELP)
+    parser.add_argument("--seed", type=int, default=None,
+                        help="seed for randn()/rand() values (default 0, so runs repeat)")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat a value outside an op's domain (log of a negative number, ...) "
+                             "as an error instead of a warning")
+
+
+def _add_stepping(parser: argparse.ArgumentParser, default_mode: str = "paths") -> None:
+    parser.add_argument("--mode", choices=MODES, default=default_mode,
+                        help=f"what the steps show (default {default_mode}): forward = values, "
+                             "local = edge derivatives, paths = one path per step with the running "
+                             "sum, reverse = reverse accumulation node by node, forward-mode = "
+                             "tangents for --wrt")
+    parser.add_argument("--wrt", metavar="NAME", default=None,
+                        help="the input to differentiate with respect to (paths: all inputs in "
+                             "turn when omitted; forward-mode: the first input)")
+
+
+def _add_style(parser: argparse.ArgumentParser, static: bool = False) -> None:
+    parser.add_argument("--direction", choices=("LR", "BT", "TB", "RL"), default=None,
+                        help="layout direction: LR inputs on the left (default), BT inputs at the "
+                             "bottom as in the seed documents, TB, RL")
+    parser.add_argument("--hide", metavar="WHAT", action="append", default=[], choices=_HIDEABLE,
+                        help="an annotation to leave out (repeat for more): " + ", ".join(_HIDEABLE))
+    parser.add_argument("--precision", metavar="DIGITS", type=int, default=None,
+                        help="significant digits of the numbers in the picture (default 4)")
+    if static:
+        parser.add_argument("--grad", action="store_true",
+                            help="also write every node's adjoint (gradient) on the plain graph")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``graphstep`` command, with one sub-parser per command."""
+    from . import __version__
+
+    parser = _Parser(
+        prog="graphstep",
+        description="Backpropagation made visible: an expression as a graph with local "
+                    "derivatives on its edges, derivatives as sums over paths, reverse and "
+                    "forward accumulation, every step drawn.",
+        epilog="Run 'graphstep COMMAND --help' for a command's options. Bad input exits with "
+               "status 2 and one line on stderr.",
+    )
+    parser.add_argument("--version", action="version", version=f"graphstep {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    render = commands.add_parser(
+        "render", help="draw the graph (SVG, PNG, PDF, DOT by the output's suffix)",
+        description="Draw the graph of EXPR: values on the nodes, local derivatives on the edges. "
+                    "With --mode and --step, draw that step of a walk through it instead.",
+        epilog="example: graphstep render 'x * exp(x^2)' --at x=1.5 -o graph.svg")
+    _add_expression(render)
+    render.add_argument("-o", "--output", metavar="FILE", required=True,
+                        help="where to write; the format comes from the suffix: .svg .png .dot .gv "
+                             "(and .pdf where the Graphviz backend can)")
+    render.add_argument("--mode", choices=MODES, default=None,
+                        help="draw a step of this walk instead of the plain graph")
+    render.add_argument("--wrt", metavar="NAME", default=None, help="the input for --mode")
+    render.add_argument("--step", metavar="K", default=None,
+                        help="which step of --mode to draw: a number from 1, or 'first'/'last' "
+                             "(default last)")
+    _add_style(render, static=True)
+
+    grad = commands.add_parser(
+        "grad", help="print value, gradients, the table of paths and the gradient check",
+        description="Print the value of EXPR, its gradient by reverse accumulation (the "
+                    "Jacobian for a tensor output), for each input the table of paths from the "
+                    "output back to it with their factors and products, the path sum against "
+                    "reverse accumulation, and a check against central finite differences.",
+        epilog="example: graphstep grad 'x * exp(x^2)' --at x=1.5")
+    _add_expression(grad)
+    grad.add_argument("--wrt", metavar="NAME", action="append", default=[],
+                      help="report only this input (repeat for more; default: all)")
+    grad.add_argument("--max-paths", metavar="N", type=int, default=MAX_TABLE_PATHS,
+                      help=f"list at most N paths per input; past that print their exact count "
+                           f"(default {MAX_TABLE_PATHS})")
+    grad.add_argument("--no-check", dest="check", action="store_false",
+                      help="skip the finite-difference gradient check")
+
+    steps = commands.add_parser(
+        "steps", help="step through a computation: frames, an HTML player or a GIF",
+        description="Walk through EXPR step by step. Without -o, print every step as text. "
+                    "With -o, the output's suffix picks what is written: a directory (a name "
+                    "ending in / or without a suffix) gets numbered frames, .html a self-contained "
+                    "player, .gif an animated GIF, .apng/.png an animated PNG.",
+        epilog="example: graphstep steps 'x * exp(x^2)' --at x=1.5 --mode paths -o player.html")
+    _add_expression(steps)
+    _add_stepping(steps)
+    steps.add_argument("-o", "--output", metavar="OUT", default=None,
+                       help="frames/ (a directory), player.html, anim.gif or anim.apng")
+    steps.add_argument("--format", choices=_FRAME_FORMATS, default="svg",
+                       help="the frames' format when OUT is a directory (default svg)")
+    steps.add_argument("--duration", metavar="MS", type=int, default=None,
+                       help="milliseconds per frame of a GIF or APNG (default 1500)")
+    _add_style(steps)
+
+    repl = commands.add_parser(
+        "repl", help="step through a computation interactively in the terminal",
+        description="An interactive stepper: n/p to move, g N to jump, mode NAME [WRT], paths, "
+                    "show, save, help, q. Commands may also be piped on standard input.",
+        epilog="example: graphstep repl 'x * exp(x^2)' --at x=1.5 --mode reverse")
+    _add_expression(repl)
+    _add_stepping(repl)
+    repl.add_argument("-o", "--output", metavar="DIR", default=None,
+                      help="where 'show' and 'save' write (default: a new temporary directory)")
+
+    demo = commands.add_parser(
+        "demo", help="build the seed gallery: pictures, players, GIFs and an index page",
+        description="Build the gallery of worked examples from the seed documents: for each, a "
+                    "static SVG, a step player (HTML) and a GIF, and an index.html linking them "
+                    "with the expression, the gradient against the hand-derived closed form, "
+                    "and notes.",
+        epilog="example: graphstep demo && open graphstep-demo/index.html. Exit status 1 when "
+               "some files could not be made (no Graphviz executable, say): the rest is still written.")
+    demo.add_argument("-o", "--output", metavar="DIR", default="graphstep-demo",
+                      help="the directory to build into (default ./graphstep-demo)")
+    demo.add_argument("--only", metavar="NAME", action="extend", nargs="+", default=[],
+                      help="build only these examples (names as in graphstep.gallery.EXAMPLES)")
+    demo.add_argument("--no-gif", dest="gif", action="store_false", help="skip the GIFs (faster)")
+    demo.add_argument("--jobs", "-j", metavar="N", type=int, default=None,
+                      help="worker processes (default: the number of CPUs)")
+    return parser
+
+
+# --- shared helpers -------------------------------------------------------------------
+def load_graph(args: argparse.Namespace) -> Graph:
+    """Parse ``args.expression`` at the ``--at`` values (a GraphstepError when bad)."""
+    values = parse_at(args.at, seed=args.seed)
+    return parse(args.expression, strict=args.strict, **values)
+
+
+def _check_writable_file(path: Path) -> None:
+    """Fail early, before any work, when ``path`` cannot be written (missing parents may be made)."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory", str(path))
+    _check_writable_directory(path.parent)
+
+
+def _check_writable_directory(path: Path) -> None:
+    """Fail early unless ``path`` is, or can be made as, a writable directory."""
+    existing = Path(os.path.abspath(path))
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise NotADirectoryError(20, "not a directory", str(existing))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(13, "permission denied", str(existing))
+
+
+def _style(args: argparse.Namespace) -> Any:
+    """A ``render.Style`` from ``--direction``, ``--hide``, ``--precision`` and ``--grad``."""
+    from .render import Style
+
+    options: dict[str, Any] = {name: False for name in getattr(args, "hide", [])}
+    if getattr(args, "direction", None) is not None:
+        options["direction"] = args.direction
+    if getattr(args, "precision", None) is not None:
+        options["precision"] = args.precision
+    if getattr(args, "grad", False):
+        options["grad"] = True
+    return Style(**options)
+
+
+def steps_output_kind(path: str) -> str:
+    """What ``steps -o PATH`` writes: ``"frames"``, ``"html"``, ``"gif"`` or ``"apng"``.
+
+    >>> [steps_output_kind(p) for p in ("frames/", "out", "p.html", "a.GIF", "a.apng")]
+    ['frames', 'frames', 'html', 'gif', 'apng']
+    """
+    if path.endswith(("/", os.sep)) or Path(path).is_dir():
+        return "frames"
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return "frames"
+    if suffix not in _STEP_SUFFIXES:
+        raise InputError(
+            f"cannot tell what to write to {path!r} from its suffix {suffix!r}: use a directory "
+            "(frames), .html (player), .gif or .apng"
+        )
+    return _STEP_SUFFIXES[suffix]
+
+
+def write_steps(stepper: Any, path: str, fmt: str = "svg", style: Any = None,
+                duration: int | None = None) -> list[Path]:
+    """Write ``stepper`` to ``path`` as frames, a player, a GIF or an APNG (by suffix).
+
+    ``fmt`` is the frames' format (svg or png); ``duration`` the milliseconds per frame
+    of an animation. Returns the files written.
+    """
+    from . import export
+
+    kind = steps_output_kind(path)
+    target = Path(path)
+    timing = {} if duration is None else {"duration": duration}
+    if kind == "frames":
+        _check_writable_directory(target)
+        return list(export.save_all(stepper, target, fmt=fmt, style=style))
+    _check_writable_file(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "html":
+        return [Path(export.to_html(stepper, target, style=style))]
+    if kind == "gif":
+        return [Path(export.to_gif(stepper, target, style=style, **timing))]
+    return [Path(export.to_apng(stepper, target, style=style, **timing))]
+
+
+def _pick_step(stepper: Any, which: str) -> None:
+    total = len(stepper)
+    if which == "first":
+        k = 1
+    elif which == "last":
+        k = total
+    else:
+        try:
+            k = int(which)
+        except ValueError:
+            raise InputError(f"--step {which!r}: expected a number from 1 to {total}, first or "
+                             "last") from None
+        if k < 0:
+            k = total + 1 + k
+        if not 1 <= k <= total:
+            raise InputError(f"--step {which}: this walk has steps 1 to {total}")
+    stepper.goto(k - 1)
+
+
+# --- the commands ----------------------------------------------------------------------
+def cmd_render(args: argparse.Namespace) -> int:
+    from .render import render
+
+    output = Path(args.output)
+    if args.mode is None and (args.step is not None or args.wrt is not None):
+        raise InputError("--step and --wrt pick a step of a walk: give --mode too (e.g. --mode paths)")
+    _check_writable_file(output)
+    g = load_graph(args)
+    style = _style(args)
+    target: Any = g
+    if args.mode is not None:
+        from .steps import steps
+
+        target = steps(g, mode=args.mode, wrt=args.wrt)
+        _pick_step(target, args.step or "last")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    written = render(target, output, style=style)
+    print(f"wrote {written}")
+    return EXIT_OK
+
+
+def cmd_grad(args: argparse.Namespace) -> int:
+    if args.max_paths < 0:
+        raise InputError(f"--max-paths {args.max_paths}: must be 0 or more")
+    g = load_graph(args)
+    print(grad_report(g, wrt=args.wrt or None, max_paths=args.max_paths, check=args.check))
+    return EXIT_OK
+
+
+def cmd_steps(args: argparse.Namespace) -> int:
+    from .steps import steps
+
+    if args.duration is not None and args.duration <= 0:
+        raise InputError(f"--duration {args.duration}: must be a positive number of milliseconds")
+    if args.output is not None:
+        if steps_output_kind(args.output) == "frames":
+            _check_writable_directory(Path(args.output))
+        else:
+            _check_writable_file(Path(args.output))
+    g = load_graph(args)
+    stepper = steps(g, mode=args.mode, wrt=args.wrt)
+    if args.output is None:
+        for k, step in enumerate(stepper):
+            print(f"{'' if k == 0 else chr(10)}[step {k + 1} of {len(stepper)}]")
+            print(step)
+        return EXIT_OK
+    written = write_steps(stepper, args.output, fmt=args.format, style=_style(args),
+                          duration=args.duration)
+    if steps_output_kind(args.output) == "frames":
+        print(f"wrote {len(written)} frames to {args.output}")
+    else:
+        print(f"wrote {written[0]} ({len(stepper)} steps)")
+    return EXIT_OK
+
+
+def cmd_repl(args: argparse.Namespace) -> int:
+    from .repl import Repl
+
+    g = load_graph(args)
+    repl = Repl(g, mode=args.mode, wrt=args.wrt, directory=args.output)
+    return repl.run()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import build_demo
+
+    result = build_demo(args.output, only=args.only or None, gif=args.gif, jobs=args.jobs,
+                        log=print)
+    return EXIT_OK if result.ok else EXIT_INCOMPLETE
+
+
+_COMMANDS = {"render": cmd_render, "grad": cmd_grad, "steps": cmd_steps, "repl": cmd_repl,
+             "demo": cmd_demo}
+
+
+# --- entry point ------------------------------------------------------------------------
+def _expression_last(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """``--at x=1 y=2 EXPR``: the expression was taken as one more value; take it back."""
+    if not hasattr(args, "expression") or args.expression is not None:
+        return
+    if args.at and not re.match(r"\s*[^\W\d]\w*\s*=", args.at[-1]):
+        args.expression = args.at.pop()
+        return
+    commands = {name: sub for action in parser._actions
+                if isinstance(action, argparse._SubParsersAction) for name, sub in action.choices.items()}
+    commands[args.command].error("the following arguments are required: EXPR")
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    sys.stderr.write(f"warning: {_one_line(message)}\n")
+
+
+def _os_error_text(error: OSError) -> str:
+    where = error.filename if error.filename is not None else ""
+    reason = error.strerror or str(error)
+    return f"cannot write {where}: {reason}" if where else f"cannot write: {reason}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``graphstep`` command with ``argv`` (default ``sys.argv[1:]``); the exit status.
+
+    >>> main(["grad", "2*x", "--at", "x=oops"])
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        _expression_last(parser, args)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if not isinstance(exit_.code, str) else EXIT_USAGE
+    saved = warnings.showwarning
+    warnings.showwarning = _show_warning
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            warnings.showwarning = _show_warning
+            return _COMMANDS[args.command](args)
+    except GraphstepError as error:
+        sys.stderr.write(f"graphstep {args.command}: error: {_one_line(error)}\n")
+        return EXIT_USAGE
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            _quiet_broken_pipe()
+            return EXIT_OK
+        sys.stderr.write(f"graphstep {args.command}: error: {_one_line(_os_error_text(error))}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPT
+    finally:
+        warnings.showwarning = saved
+
+
+def _quiet_broken_pipe() -> None:
+    # stdout's reader went away (| head): point stdout at devnull so the exit flush is quiet
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,400 @@
+"""Pictures and players for documentation pages: what the Sphinx and MkDocs glue share.
+
+A documentation page names an expression and a few options (the values to evaluate
+it at, the stepping mode, the input, which steps, the kind of output); this module
+turns them into a :class:`Figure` request, checks it, hashes it (so a build can reuse
+what an earlier build produced) and produces the files. Nothing here imports Sphinx
+or Markdown; :mod:`graphstep.sphinxext` and :mod:`graphstep.mkdocs` are thin layers
+over it.
+
+>>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "output": "svg"})
+>>> figure.values(), figure.mode
+({'x': 1.5}, 'paths')
+>>> figure.step_indices(3)  # a static picture shows the last step unless told otherwise
+[2]
+>>> len(figure.key())
+16
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .values import parse_at
+
+__all__ = [
+    "Figure", "MODES", "OUTPUTS", "OPTIONS", "DIRECTIONS", "MIN_SCALE",
+    "parse_values", "parse_steps", "prefix_ids", "svg_inline", "player_inline",
+]
+
+#: The stepping modes a page can ask for (those of :func:`graphstep.steps`).
+MODES = ("forward", "local", "paths", "reverse", "forward-mode")
+#: The kinds of output: an HTML step player, static SVG or PNG pictures, an animated GIF.
+OUTPUTS = ("player", "svg", "png", "gif")
+#: Every option a page may give (Sphinx ``:name:`` options, MkDocs ``name: value`` lines).
+OPTIONS = ("at", "mode", "wrt", "steps", "output", "caption", "align", "alt", "name", "seed",
+           "direction")
+#: Layout directions (inputs left, right, top or bottom); see :class:`graphstep.render.Style`.
+DIRECTIONS = ("LR", "RL", "TB", "BT")
+#: The smallest fraction of its natural size an inlined SVG is shrunk to.
+MIN_SCALE = 0.6
+#: Bumped whenever the files produced for the same request would change.
+_CACHE_VERSION = "1"
+_ALIGNS = ("left", "center", "right")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+# ---------------------------------------------------------------------------------------
+# Values: "x=1.5, W=randn(3,2), v=[1, 2]"
+# ---------------------------------------------------------------------------------------
+
+def _split_top_level(text: str) -> list[str]:
+    """Split at commas that are not inside brackets or parentheses."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                raise InputError(f"unbalanced {ch!r} in values {text!r}")
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    if depth:
+        raise InputError(f"unclosed bracket in values {text!r}")
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def parse_values(text: str, seed: int = 0) -> dict[str, Any]:
+    """Read ``name=value`` pairs separated by commas (or new lines), without ``eval``.
+
+    Each value is read by :func:`graphstep.values.parse_at`, as ``--at`` reads it on
+    the command line: a number, a nested list of numbers or one of ``randn(3, 2)``,
+    ``zeros(3)``, ``ones(2, 2)``, ``eye(3)``...; random values come from one generator
+    seeded with ``seed``, in the order they are written, so a page shows the same
+    numbers every build.
+
+    >>> parse_values("x=1.5, v=[1, -2], I=eye(2)")
+    {'x': 1.5, 'v': array([ 1., -2.]), 'I': array([[1., 0.],
+           [0., 1.]])}
+    >>> parse_values("x=[1, 2")
+    Traceback (most recent call last):
+    ...
+    graphstep.errors.InputError: unclosed bracket in values 'x=[1, 2'
+    """
+    return parse_at(_split_top_level(text.replace("\n", ",")), seed=seed)
+
+
+def parse_steps(text: str | None, count: int, default: str = "all") -> list[int]:
+    """Which steps to show: ``all``, ``last``, ``first`` or a list like ``0, 2, last``.
+
+    Negative indices count from the end. An index outside ``0 .. count-1`` is an
+    :class:`~graphstep.errors.InputError` naming the range.
+
+    >>> parse_steps("last", 5), parse_steps("0, 2, -1, last", 5), parse_steps(None, 3)
+    ([4], [0, 2, 4], [0, 1, 2])
+    """
+    spec = (text or default).strip().lower()
+    if count <= 0:
+        raise InputError("the walk has no steps to show")
+    if spec == "all":
+        return list(range(count))
+    if spec == "last":
+        return [count - 1]
+    if spec == "first":
+        return [0]
+    chosen = []
+    for part in re.split(r"[,\s]+", spec.strip("[]() ")):
+        if not part:
+            continue
+        if part in ("first", "last"):
+            chosen.append(0 if part == "first" else count - 1)
+            continue
+        try:
+            k = int(part)
+        except ValueError:
+            raise InputError(f"steps {text!r}: expected all, last, first or step numbers, "
+                             f"got {part!r}") from None
+        if not -count <= k < count:
+            raise InputError(f"step {k} is out of range: this walk has {count} steps "
+                             f"(0 .. {count - 1})")
+        chosen.append(k % count)
+    if not chosen:
+        raise InputError(f"steps {text!r} names no step")
+    return list(dict.fromkeys(chosen))  # each step once, in the order first named
+
+
+# ---------------------------------------------------------------------------------------
+# SVG ids
+# ---------------------------------------------------------------------------------------
+
+_ID_ATTR = re.compile(r'(\sid=")([^"]+)(")')
+_URL_REF = re.compile(r"url\(#([^)]+)\)")
+_HREF_REF = re.compile(r'((?:xlink:)?href=")#([^"]+)(")')
+
+
+def prefix_ids(markup: str, prefix: str) -> str:
+    """Prefix every ``id`` in SVG/HTML markup, and every ``#id`` reference to it.
+
+    Graphviz names its elements ``graph0``, ``node1``, ``edge1``...; two pictures
+    inlined in one page would clash, so each gets its own prefix. References
+    (``url(#id)``, ``href="#id"``, ``xlink:href="#id"``) to ids defined in the
+    markup are rewritten too; other links are left alone.
+
+    >>> prefix_ids('<g id="node1"><use xlink:href="#node1"/><a href="#top"/></g>', "p-")
+    '<g id="p-node1"><use xlink:href="#p-node1"/><a href="#top"/></g>'
+    """
+    defined = set(m.group(2) for m in _ID_ATTR.finditer(markup))
+    out = _ID_ATTR.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}{m.group(3)}", markup)
+    out = _URL_REF.sub(lambda m: f"url(#{prefix}{m.group(1)})" if m.group(1) in defined
+                       else m.group(0), out)
+    return _HREF_REF.sub(lambda m: f"{m.group(1)}#{prefix}{m.group(2)}{m.group(3)}"
+                         if m.group(2) in defined else m.group(0), out)
+
+
+def svg_inline(svg: str, prefix: str, alt: str = "") -> str:
+    """An SVG document made fit to sit inside an HTML page.
+
+    Drops the XML declaration, doctype and comments, prefixes ids, and gives the
+    ``<svg>`` element ``role="img"``, an ``aria-label`` (the alt text) and a style
+    that shrinks it to the width of the page's text column when it is wider, but
+    never below :data:`MIN_SCALE` of its size (past that, the column scrolls).
+
+    >>> svg = svg_inline('<?xml version="1.0"?><!-- c --><svg id="a" width="100pt"></svg>', "q-", "x")
+    >>> svg.split(" id=")[0]
+    '<svg role="img" aria-label="x" style="max-width:100%;height:auto;min-width:60pt"'
+    >>> svg.endswith(' id="q-a" width="100pt"></svg>')
+    True
+    """
+    body = re.sub(r"<\?xml[^>]*\?>", "", svg)
+    body = re.sub(r"<!DOCTYPE[^>]*>", "", body, flags=re.S)
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.S).strip()
+    body = prefix_ids(body, prefix)
+    label = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    style = "max-width:100%;height:auto" + _min_width(body)
+    return body.replace("<svg", f'<svg role="img" aria-label="{label}" style="{style}"', 1)
+
+
+def _min_width(markup: str) -> str:
+    """``;min-width:...`` for the first ``<svg>`` in ``markup``: :data:`MIN_SCALE` of its width."""
+    width = re.search(r'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"', markup)
+    if not width:
+        return ""
+    return f";min-width:{float(width.group(1)) * MIN_SCALE:.0f}{width.group(2) or 'px'}"
+
+
+def player_inline(fragment: str, figure_key: str, prefix: str) -> str:
+    """A cached player fragment with its placeholder id prefix replaced by ``prefix``.
+
+    :meth:`Figure.produce` writes players with the prefix ``gsk<key>`` so that the
+    cached file does not depend on where it is shown; each page gives every player
+    its own prefix (ids, the scoped style sheet and the script all use it).
+
+    >>> player_inline('<div id="gskabc"><script>f("gskabc")</script></div>', "abc", "p1")
+    '<div id="p1"><script>f("p1")</script></div>'
+    """
+    fragment = fragment.replace(f"gsk{figure_key}", prefix)
+    # A wide graph scrolls inside the player rather than shrinking past reading.
+    return fragment.replace("<svg", f'<svg style="{_min_width(fragment)[1:]}"', 1) \
+        if _min_width(fragment) else fragment
+
+
+# ---------------------------------------------------------------------------------------
+# The request
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figure:
+    """One picture or player requested by a documentation page.
+
+    Build it with :meth:`from_options`, which checks every option; ``key()`` hashes
+    what determines the produced files (expression, values, seed, mode, input, steps,
+    output and the graphstep version), never the caption or layout options.
+    """
+
+    expression: str
+    at: str = ""
+    mode: str = "paths"
+    wrt: str | None = None
+    steps: str | None = None
+    output: str = "player"
+    caption: str = ""
+    align: str = "center"
+    alt: str = ""
+    name: str = ""
+    seed: int = 0
+    direction: str = "LR"
+
+    @classmethod
+    def from_options(cls, expression: str, options: Mapping[str, Any]) -> Figure:
+        """Check ``options`` (strings, as a page gives them) and build the request.
+
+        >>> Figure.from_options("x*x", {"output": "jpeg"})
+        Traceback (most recent call last):
+        ...
+        graphstep.errors.InputError: output 'jpeg' is not one of player, svg, png, gif
+        """
+        expression = (expression or "").strip()
+        if not expression:
+            raise InputError("no expression given: write it as the argument or in the body")
+        unknown = sorted(set(options) - set(OPTIONS))
+        if unknown:
+            raise InputError(f"unknown option {unknown[0]!r}; the options are {', '.join(OPTIONS)}")
+
+        def text(key: str, default: str = "") -> str:
+            value = options.get(key)
+            return default if value is None else str(value).strip()
+
+        mode = text("mode", "paths")
+        if mode not in MODES:
+            raise InputError(f"mode {mode!r} is not one of {', '.join(MODES)}")
+        output = text("output", "player").lower()
+        if output not in OUTPUTS:
+            raise InputError(f"output {output!r} is not one of {', '.join(OUTPUTS)}")
+        align = text("align", "center").lower()
+        if align not in _ALIGNS:
+            raise InputError(f"align {align!r} is not one of {', '.join(_ALIGNS)}")
+        seed_text = text("seed", "0")
+        try:
+            seed = int(seed_text)
+        except ValueError:
+            raise InputError(f"seed {seed_text!r} is not a whole number") from None
+        direction = text("direction", "LR").upper()
+        if direction not in DIRECTIONS:
+            raise InputError(f"direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
+        wrt = text("wrt") or None
+        if wrt is not None and not _NAME.match(wrt):
+            raise InputError(f"wrt {wrt!r} is not an input name")
+        figure = cls(expression=expression, at=text("at"), mode=mode, wrt=wrt,
+                     steps=text("steps") or None, output=output, caption=text("caption"),
+                     align=align, alt=text("alt"), name=text("name"), seed=seed, direction=direction)
+        figure.values()  # check the values now, so a bad one is reported where it is written
+        return figure
+
+    def values(self) -> dict[str, Any]:
+        """The input values, read from ``at`` (see :func:`parse_values`)."""
+        return parse_values(self.at, seed=self.seed)
+
+    @property
+    def default_steps(self) -> str:
+        """``all`` for a player or GIF, ``last`` for static pictures."""
+        return "all" if self.output in ("player", "gif") else "last"
+
+    def step_indices(self, count: int) -> list[int]:
+        """The indices of the steps to show, out of ``count``."""
+        return parse_steps(self.steps, count, self.default_steps)
+
+    def key(self) -> str:
+        """A 16-hex-digit hash of everything that determines the produced files."""
+        from . import __version__
+
+        ignored = {"caption", "align", "alt", "name"}
+        if self.output in ("svg", "png"):
+            ignored.add("steps")  # one file per step, named by its index: shared by any selection
+        data = {k: v for k, v in asdict(self).items() if k not in ignored}
+        data["_version"] = __version__
+        data["_cache"] = _CACHE_VERSION
+        blob = json.dumps(data, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    @property
+    def alt_text(self) -> str:
+        """The alt text: the given one, or a sentence naming the expression and mode."""
+        return self.alt or f"graphstep {self.mode} walk through {self.expression}"
+
+    def style(self):
+        """The :class:`graphstep.render.Style` of the pictures (the layout direction)."""
+        from .render import Style
+
+        return Style(direction=self.direction)
+
+    def stepper(self):
+        """Parse the expression at the values and build the stepper (all steps).
+
+        Raises the :class:`~graphstep.errors.GraphstepError` that parsing, evaluating
+        or stepping gives, with its message naming the sub-expression.
+        """
+        from .parse import parse
+        from .steps import steps
+
+        g = parse(self.expression, **self.values())
+        if self.wrt is not None and self.wrt not in g.inputs:
+            raise InputError(f"wrt {self.wrt!r} is not an input of {self.expression!r} "
+                             f"(inputs: {', '.join(g.inputs) or 'none'})")
+        return steps(g, mode=self.mode, wrt=self.wrt)
+
+    def file_names(self, count: int) -> list[str]:
+        """The names of the files :meth:`produce` writes for a walk of ``count`` steps."""
+        key = self.key()
+        if self.output in ("svg", "png"):
+            return [f"{key}-{k}.{self.output}" for k in self.step_indices(count)]
+        return [f"{key}.{'html' if self.output == 'player' else 'gif'}"]
+
+    def produce(self, directory: str | os.PathLike, stepper=None) -> list[Path]:
+        """Write the output files into ``directory``, reusing those already there.
+
+        Returns their paths. Files are written under a temporary name and renamed,
+        so parallel builds never see a half-written file.
+        """
+        directory = Path(directory)
+        stepper = stepper if stepper is not None else self.stepper()
+        indices = self.step_indices(len(stepper))
+        paths = [directory / name for name in self.file_names(len(stepper))]
+        if all(p.exists() for p in paths):
+            return paths
+        directory.mkdir(parents=True, exist_ok=True)
+        if self.output in ("svg", "png"):
+            if len(indices) == 1:
+                from .render import render  # the function (gs.render), not the module
+
+                stepper.goto(indices[0])
+                with tempfile.TemporaryDirectory(dir=directory) as tmp:
+                    made = render(stepper, Path(tmp) / paths[0].name, style=self.style())
+                    os.replace(made, paths[0])
+            else:
+                from . import export
+
+                frames = export.frames(stepper, fmt=self.output, style=self.style())
+                for k, path in zip(indices, paths):
+                    data = frames[k]
+                    _atomic_write(path, data.encode() if isinstance(data, str) else data)
+            return paths
+        from . import export
+
+        walk = _subset(stepper, indices)
+        with tempfile.TemporaryDirectory(dir=directory) as tmp:
+            target = Path(tmp) / paths[0].name
+            if self.output == "player":
+                fragment = export.player_html(walk, style=self.style(), prefix=f"gsk{self.key()}")
+                target.write_text(fragment, encoding="utf-8")
+            else:
+                export.to_gif(walk, target, style=self.style())
+            os.replace(target, paths[0])
+        return paths
+
+
+def _subset(stepper, indices: list[int]):
+    """The stepper itself when every step is chosen, else one holding just those steps."""
+    if indices == list(range(len(stepper))):
+        return stepper
+    from .steps import Stepper
+
+    return Stepper(stepper.graph, stepper.mode, stepper.wrt, [stepper.steps[k] for k in indices])
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)

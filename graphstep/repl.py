@@ -1,0 +1,361 @@
+"""``graphstep repl``: step through a computation interactively in the terminal.
+
+Commands (one per line; piped standard input works the same, without prompts)::
+
+    n [K], next        forward one step (or K)      p [K], prev   back one step (or K)
+    g N, goto N        jump to step N (1-based; first, last, -1 = last)
+    . , l, step        print the current step again  list          every step's title
+    mode NAME [WRT]    switch mode (forward, local, paths, reverse, forward-mode)
+    wrt NAME           the input to differentiate with respect to
+    paths [NAME]       the table of paths, factors and products, and their sum
+    grad               value, gradients and the tables of paths
+    show [FILE|png]    write the current step's picture and print where
+    save [OUT]         write the player and all frames (or OUT: dir/, .html, .gif, .apng)
+    help [CMD], ?      this list                     q, quit, exit  leave (Ctrl-D too)
+
+>>> import io, graphstep as gs
+>>> out = io.StringIO()
+>>> repl = Repl(gs.parse("x * exp(x^2)", x=1.5), mode="paths", stdout=out, stderr=out)
+>>> repl.run(io.StringIO("paths\\nq\\n"))
+0
+>>> "42.6948" in out.getvalue()
+True
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import GraphstepError, InputError
+from .graph import Graph
+from .report import grad_report, inputs_text, paths_report
+
+__all__ = ["Repl", "COMMANDS", "HELP"]
+
+MODES = ("forward", "local", "paths", "reverse", "forward-mode")
+
+#: One line of help per command, by its main name.
+HELP = {
+    "next": "n [K]            forward one step (or K steps)",
+    "prev": "p [K]            back one step (or K steps)",
+    "goto": "g N              jump to step N (1 to the number of steps; first, last, -1 = last)",
+    "step": ". or l           print the current step again",
+    "list": "list             every step's title, the current one marked >",
+    "mode": "mode NAME [WRT]  switch mode: " + ", ".join(MODES),
+    "wrt": "wrt NAME         the input to differentiate with respect to",
+    "paths": "paths [NAME]     the table of paths with their factors and products, and the sum",
+    "grad": "grad             value, gradients and the tables of paths",
+    "show": "show [FILE|png]  write the current step's picture (SVG by default) and print its path",
+    "save": "save [OUT]       write the player and all frames; OUT may be dir/, .html, .gif, .apng",
+    "help": "help [CMD]       this list",
+    "quit": "q                leave (Ctrl-D too)",
+}
+_ALIASES = {
+    "n": "next", "next": "next", "p": "prev", "prev": "prev", "previous": "prev", "b": "prev",
+    "back": "prev", "g": "goto", "goto": "goto", "go": "goto", "jump": "goto", ".": "step",
+    "l": "step", "step": "step", "current": "step", "list": "list", "ls": "list",
+    "mode": "mode", "m": "mode", "wrt": "wrt", "paths": "paths", "grad": "grad", "show": "show",
+    "save": "save", "help": "help", "h": "help", "?": "help", "q": "quit", "quit": "quit",
+    "exit": "quit",
+}
+#: Every command word the REPL understands (aliases included).
+COMMANDS = tuple(_ALIASES)
+
+
+class Repl:
+    """An interactive stepper over graph ``g``; :meth:`run` reads commands until ``q``/EOF.
+
+    ``directory`` is where ``show`` and ``save`` write (a new temporary directory,
+    made on first use, when None). Output goes to ``stdout``; one-line error messages
+    to ``stderr``.
+    """
+
+    def __init__(self, g: Graph, mode: str = "paths", wrt: str | None = None,
+                 directory: str | Path | None = None, stdout: IO[str] | None = None,
+                 stderr: IO[str] | None = None):
+        self.graph = g
+        self.stdout = stdout if stdout is not None else sys.stdout
+        self.stderr = stderr if stderr is not None else sys.stderr
+        self._directory = Path(directory) if directory is not None else None
+        self.stepper = self._make_stepper(mode, wrt)
+
+    # --- the stepper -------------------------------------------------------------------
+    def _make_stepper(self, mode: str, wrt: str | None) -> Any:
+        from .steps import steps
+
+        if mode not in MODES:
+            raise InputError(f"unknown mode {mode!r}; the modes are: {', '.join(MODES)}")
+        if wrt is not None:
+            self.graph.node(wrt)  # an InputError naming the inputs
+        return steps(self.graph, mode=mode, wrt=wrt)
+
+    @property
+    def directory(self) -> Path:
+        """Where ``show`` and ``save`` write; created on first use."""
+        if self._directory is None:
+            self._directory = Path(tempfile.mkdtemp(prefix="graphstep-repl-"))
+        self._directory.mkdir(parents=True, exist_ok=True)
+        return self._directory
+
+    def _where(self) -> str:
+        s = self.stepper
+        wrt = f", wrt {s.wrt}" if getattr(s, "wrt", None) else ""
+        return f"step {s.index + 1} of {len(s)} ({s.mode}{wrt})"
+
+    # --- output --------------------------------------------------------------------------
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def complain(self, text: str) -> None:
+        self.stderr.write("error: " + " ".join(str(text).split()) + "\n")
+        self.stderr.flush()
+
+    def show_current(self) -> None:
+        self.say(f"[{self._where()}]")
+        self.say(str(self.stepper.current))
+
+    def banner(self) -> None:
+        g = self.graph
+        at = inputs_text(g)
+        self.say(f"graphstep repl: {g.expr(g.output)}" + (f" at {at}" if at else ""))
+        self.say(f"{len(self.stepper)} steps in mode {self.stepper.mode}; commands: n, p, g N, "
+                 "mode NAME [WRT], paths, show, save, help, q")
+        self.show_current()
+
+    # --- the loop ------------------------------------------------------------------------
+    def run(self, stdin: IO[str] | None = None) -> int:
+        """Read and run commands until ``q`` or end of input; the exit status (0)."""
+        stdin = stdin if stdin is not None else sys.stdin
+        interactive = _isatty(stdin) and stdin is sys.stdin
+        if interactive:
+            _setup_readline(self._complete)
+        self.banner()
+        while True:
+            if interactive:
+                try:
+                    line = input("graphstep> ")
+                except EOFError:
+                    self.say()
+                    return 0
+                except KeyboardInterrupt:
+                    self.say("^C (q or Ctrl-D leaves)")
+                    continue
+                if not line.strip():
+                    line = "next"  # Enter steps forward, as in a debugger
+            else:
+                line = stdin.readline()
+                if not line:
+                    return 0
+            try:
+                if not self.execute(line):
+                    return 0
+            except KeyboardInterrupt:
+                if not interactive:
+                    raise
+                self.say("interrupted")
+
+    def execute(self, line: str) -> bool:
+        """Run one command line; False when it asks to quit. Errors print one line."""
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError as error:
+            self.complain(f"cannot read {line.strip()!r}: {error}")
+            return True
+        if not words:
+            return True
+        word, rest = words[0].lower(), words[1:]
+        name = _ALIASES.get(word)
+        if name is None:
+            self.complain(f"unknown command {word!r}; type help for the list")
+            return True
+        if name == "quit":
+            return False
+        handler: Callable[[list[str]], None] = getattr(self, f"do_{name}")
+        try:
+            handler(rest)
+        except GraphstepError as error:
+            self.complain(str(error))
+        except OSError as error:
+            where = f" {error.filename}" if error.filename is not None else ""
+            self.complain(f"cannot write{where}: {error.strerror or error}")
+        return True
+
+    # --- commands ------------------------------------------------------------------------
+    def _count(self, rest: list[str], command: str) -> int:
+        if not rest:
+            return 1
+        if len(rest) > 1 or not rest[0].lstrip("-").isdigit():
+            raise InputError(f"{command} takes an optional number of steps, got {' '.join(rest)!r}")
+        return int(rest[0])
+
+    def _move(self, delta: int) -> None:
+        s = self.stepper
+        target = min(max(s.index + delta, 0), len(s) - 1)
+        if target == s.index:
+            edge = "last" if delta > 0 else "first"
+            self.say(f"(already at the {edge} step, {s.index + 1} of {len(s)})")
+            return
+        s.goto(target)
+        self.show_current()
+
+    def do_next(self, rest: list[str]) -> None:
+        self._move(self._count(rest, "next"))
+
+    def do_prev(self, rest: list[str]) -> None:
+        self._move(-self._count(rest, "prev"))
+
+    def do_goto(self, rest: list[str]) -> None:
+        total = len(self.stepper)
+        if len(rest) != 1:
+            raise InputError(f"goto takes one step number from 1 to {total}, e.g. g 2")
+        text = rest[0].lower()
+        if text == "first":
+            k = 1
+        elif text in ("last", "end"):
+            k = total
+        else:
+            try:
+                k = int(text)
+            except ValueError:
+                raise InputError(f"goto {rest[0]!r}: expected a step number from 1 to {total}") from None
+            if k < 0:
+                k = total + 1 + k
+        if not 1 <= k <= total:
+            raise InputError(f"goto {rest[0]}: there are steps 1 to {total}")
+        self.stepper.goto(k - 1)
+        self.show_current()
+
+    def do_step(self, rest: list[str]) -> None:
+        self.show_current()
+
+    def do_list(self, rest: list[str]) -> None:
+        s = self.stepper
+        width = len(str(len(s)))
+        for k, step in enumerate(s):
+            marker = ">" if k == s.index else " "
+            title = step.title or step.text
+            self.say(f"{marker} {k + 1:>{width}}  {' '.join(str(title).split())}")
+
+    def do_mode(self, rest: list[str]) -> None:
+        if not rest or len(rest) > 2:
+            current = self.stepper.mode
+            raise InputError(f"mode takes a name and an optional input: mode NAME [WRT]; the modes "
+                             f"are {', '.join(MODES)} (now {current})")
+        mode = rest[0].lower()
+        wrt = rest[1] if len(rest) == 2 else None
+        if wrt is None and mode in ("paths", "forward-mode") and self.stepper.mode in (
+                "paths", "forward-mode"):
+            wrt = getattr(self.stepper, "wrt", None)
+        self.stepper = self._make_stepper(mode, wrt)
+        self.say(f"mode {self.stepper.mode}: {len(self.stepper)} steps")
+        self.show_current()
+
+    def do_wrt(self, rest: list[str]) -> None:
+        if len(rest) != 1:
+            raise InputError(f"wrt takes one input name: {', '.join(self.graph.inputs)}")
+        self.stepper = self._make_stepper(self.stepper.mode, rest[0])
+        self.say(f"mode {self.stepper.mode} with respect to {rest[0]}: {len(self.stepper)} steps")
+        self.show_current()
+
+    def do_paths(self, rest: list[str]) -> None:
+        if len(rest) > 1:
+            raise InputError("paths takes at most one input name")
+        names = rest or ([self.stepper.wrt] if getattr(self.stepper, "wrt", None) else self.graph.inputs)
+        for k, name in enumerate(names):
+            if k:
+                self.say()
+            self.say(paths_report(self.graph, name))
+
+    def do_grad(self, rest: list[str]) -> None:
+        self.say(grad_report(self.graph, check=False))
+
+    def do_show(self, rest: list[str]) -> None:
+        from .render import render
+
+        if len(rest) > 1:
+            raise InputError("show takes at most one argument: a file name, or svg/png")
+        s = self.stepper
+        fmt, path = "svg", None
+        if rest and rest[0].lower() in ("svg", "png", "dot", "pdf"):
+            fmt = rest[0].lower()
+        elif rest:
+            path = Path(rest[0])
+            if not path.suffix:
+                raise InputError(f"show {rest[0]}: give the file a suffix (.svg, .png, .dot)")
+        if path is None:
+            wrt = f"-{s.wrt}" if getattr(s, "wrt", None) else ""
+            path = self.directory / f"{s.mode}{wrt}-step{s.index + 1:03d}.{fmt}"
+        written = render(s, path)
+        self.say(f"wrote {Path(written).resolve()}")
+
+    def do_save(self, rest: list[str]) -> None:
+        from .cli import write_steps
+
+        if len(rest) > 1:
+            raise InputError("save takes at most one argument: dir/, FILE.html, FILE.gif or FILE.apng")
+        s = self.stepper
+        if rest:
+            written = write_steps(s, rest[0])
+            where = rest[0] if len(written) > 1 else str(written[0])
+            self.say(f"wrote {Path(where).resolve()} ({len(s)} steps)")
+            return
+        wrt = f"-{s.wrt}" if getattr(s, "wrt", None) else ""
+        stem = f"{s.mode}{wrt}"
+        player = write_steps(s, str(self.directory / f"{stem}.html"))[0]
+        frames = write_steps(s, str(self.directory / f"{stem}-frames") + "/")
+        self.say(f"wrote the player {Path(player).resolve()}")
+        self.say(f"wrote {len(frames)} frames to {(self.directory / f'{stem}-frames').resolve()}")
+
+    def do_help(self, rest: list[str]) -> None:
+        if rest:
+            name = _ALIASES.get(rest[0].lower())
+            if name is None:
+                raise InputError(f"no command {rest[0]!r}; type help for the list")
+            self.say(HELP[name])
+            return
+        self.say("commands:")
+        for text in HELP.values():
+            self.say("  " + text)
+        self.say("  (Enter repeats n in a terminal; # starts a comment)")
+
+    # --- line editing --------------------------------------------------------------------
+    def _complete(self, text: str, state: int) -> str | None:
+        import readline
+
+        line = readline.get_line_buffer()
+        words = line.split()
+        if len(words) <= 1 and not line.endswith(" "):
+            options = [w for w in _ALIASES if len(w) > 1]
+        elif words[0] in ("mode", "m") and (len(words) == 1 or (len(words) == 2 and not line.endswith(" "))):
+            options = list(MODES)
+        else:
+            options = list(self.graph.inputs) + ["svg", "png", "first", "last"]
+        matches = [w + " " for w in options if w.startswith(text)]
+        return matches[state] if state < len(matches) else None
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _setup_readline(completer: Callable[[str, int], str | None]) -> None:
+    """Line editing and completion for ``input()`` where the platform has readline."""
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        return
+    readline.set_completer(completer)
+    readline.set_completer_delims(" \t")
+    if "libedit" in (readline.__doc__ or ""):  # pragma: no cover - macOS
+        readline.parse_and_bind("bind ^I rl_complete")
+    else:
+        readline.parse_and_bind("tab: complete")
