@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import backend
-from .errors import InputError, RenderError
+from .errors import InputError, RenderError, SizeLimitError
 from .graph import Graph
 from .render import (
     ADJOINT_COLOR,
@@ -286,6 +286,8 @@ class Layout:
             i = self._node_group.get(n)
             if i is not None:
                 classes[i] += " gs-focus"
+        if a.main_node is not None and a.main_node in self._node_group:
+            classes[self._node_group[a.main_node]] += " gs-main"
         for e in a.focus_edges:
             i = self._edge_group.get(e)
             if i is not None:
@@ -424,11 +426,13 @@ def style_sheet(style: Style, scope: str = "") -> str:
     >>> style_sheet(Style(), "#p1").startswith("#p1 .gs-n.gs-focus>.gs-shape{")
     True
     """
-    focus, edge_focus = style.look("focus"), style.look("focus-edge")
+    focus, edge_focus, main = style.look("focus"), style.look("focus-edge"), style.look("main")
     s = f"{scope} " if scope else ""
     return (
         f"{s}.gs-n.gs-focus>.gs-shape{{fill:{focus.fill};stroke:{focus.stroke};"
         f"stroke-width:{focus.penwidth:g}px}}"
+        f"{s}.gs-n.gs-main>.gs-shape{{fill:{main.fill};stroke:{main.stroke};"
+        f"stroke-width:{main.penwidth:g}px}}"
         f"{s}.gs-e.gs-focus>.gs-line{{stroke:{edge_focus.stroke};stroke-width:{edge_focus.penwidth:g}px}}"
         f"{s}.gs-e.gs-focus>.gs-head{{fill:{edge_focus.stroke};stroke:{edge_focus.stroke}}}"
         f"{s}.gs-e.gs-focus>text{{fill:{edge_focus.fontcolor};font-weight:bold}}"
@@ -587,7 +591,7 @@ _PLAYER_JS = r"""
   }
   var picture = root.querySelector(".gs-picture");
   function follow() {  // keep the highlighted node in view when the picture scrolls
-    var el = picture.querySelector(".gs-n.gs-focus");
+    var el = picture.querySelector(".gs-n.gs-main") || picture.querySelector(".gs-n.gs-focus");
     if (!el) { return; }
     var box = picture.getBoundingClientRect(), r = el.getBoundingClientRect();
     if (r.left < box.left || r.right > box.right) {
@@ -742,7 +746,8 @@ def to_html(stepper: Any, path: str | os.PathLike, style: Style | None = None,
         "color:#343a40}</style>\n</head>\n<body>\n"
         f"<h1>{html.escape(page_title)}</h1>\n"
         f"{player_html(stepper, style, prefix=prefix)}"
-        f"<script>(function () {{ var p = document.getElementById('{prefix}'); p.focus({{preventScroll: true}});\n"
+        f"<script>(function () {{ var p = document.getElementById('{prefix}');\n"
+        "p.focus({preventScroll: true});\n"
         "var m = /step=(\\d+)/.exec(location.hash); if (m) { p.gsShow(parseInt(m[1], 10) - 1); }"
         " })();</script>\n"
         "</body>\n</html>\n"
@@ -763,7 +768,7 @@ def _animation_scale(shared: Layout, scale: float | None) -> float:
     budget = min(ANIMATION_PIXELS, ANIMATION_BUDGET / len(shared))
     chosen = min(1.25, math.sqrt(budget / area))
     if chosen < ANIMATION_MIN_SCALE:
-        raise RenderError(
+        raise SizeLimitError(
             f"the graph is too large to animate ({width:.0f}x{height:.0f} px per frame, "
             f"{len(shared)} frames); use to_html or save_all instead")
     return chosen

@@ -86,14 +86,16 @@ class Look:
 
 
 #: The style table by kind. Node kinds: ``input``, ``const``, ``op``, ``output``;
-#: ``focus`` is the highlighted node. Edge kinds: ``edge`` (from a value that depends
-#: on an input), ``inactive`` (from a constant), ``focus-edge`` (highlighted).
+#: ``focus`` is a highlighted node and ``main`` the node a step computes. Edge kinds:
+#: ``edge`` (from a value that depends on an input), ``inactive`` (from a constant),
+#: ``focus-edge`` (highlighted).
 DEFAULT_LOOKS: dict[str, Look] = {
     "input": Look(fill="#d0ebff", stroke="#1864ab", penwidth=1.4),
     "const": Look(fill="#f1f3f5", stroke="#adb5bd", penwidth=1.0, fontcolor="#495057"),
     "op": Look(fill="#ffffff", stroke="#495057", penwidth=1.2),
     "output": Look(fill="#fff3bf", stroke="#e67700", penwidth=2.2),
     "focus": Look(fill="#ffe3e3", stroke="#e03131", penwidth=3.2),
+    "main": Look(fill="#ffc9c9", stroke="#c92a2a", penwidth=4.2),
     "edge": Look(stroke="#495057", penwidth=1.2, fontcolor="#212529"),
     "inactive": Look(stroke="#ced4da", penwidth=1.0, fontcolor="#868e96"),
     "focus-edge": Look(stroke="#e03131", penwidth=3.2, fontcolor="#c92a2a"),
@@ -316,7 +318,8 @@ class Annotations:
     ``texts`` maps a slot (``("value", n)``, ``("adjoint", n)``, ``("tangent", n)``,
     ``("local", tail, head, pos)``) to its text (``""`` when unknown at this step);
     ``unknown`` are the value slots shown as ``?``; ``focus_nodes`` and
-    ``focus_edges`` are highlighted; ``title`` and ``text`` make the caption.
+    ``focus_edges`` are highlighted, ``main_node`` (the node the step computes, if
+    any) most strongly; ``title`` and ``text`` make the caption.
     """
 
     texts: Mapping[Slot, str]
@@ -325,6 +328,7 @@ class Annotations:
     focus_edges: frozenset
     title: str = ""
     text: str = ""
+    main_node: int | None = None
 
 
 def _edge_shown(g: Graph, tail: int, style: Style) -> bool:
@@ -416,7 +420,18 @@ def annotations(g: Graph, step: Step | None = None, style: Style | None = None,
     if step is None:
         return Annotations(texts, frozenset(unknown), frozenset(), frozenset())
     return Annotations(texts, frozenset(unknown), frozenset(step.focus_nodes),
-                       frozenset(tuple(e) for e in step.focus_edges), step.title, step.text)
+                       frozenset(tuple(e) for e in step.focus_edges), step.title, step.text,
+                       _main_node(step))
+
+
+#: Step kinds whose first focus node is the one node the step computes.
+_SINGLE_NODE_KINDS = ("value", "local", "seed", "adjoint", "tangent")
+
+
+def _main_node(step: Step) -> int | None:
+    if step.focus_nodes and getattr(step, "kind", "") in _SINGLE_NODE_KINDS:
+        return step.focus_nodes[0]
+    return None
 
 
 def _value_text(g: Graph, node: int, value: Any, precision: int, size: int) -> str:
@@ -533,7 +548,7 @@ def _edge_attrs(look: Look) -> dict[str, str]:
 
 def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: frozenset = frozenset(),
                   focus_nodes: frozenset = frozenset(), focus_edges: frozenset = frozenset(),
-                  lines: list[str] | None = None) -> graphviz.Digraph:
+                  lines: list[str] | None = None, main_node: int | None = None) -> graphviz.Digraph:
     """The Digraph with explicit slot texts (used by :func:`to_digraph` and the frames)."""
     dot = graphviz.Digraph("graphstep")
     dot.attr(rankdir=style.direction, bgcolor="white", nodesep="0.3", ranksep="0.45",
@@ -542,7 +557,7 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
              fontsize=f"{style.fontsize:g}", margin="0.12,0.06")
     dot.attr("edge", fontname=style.fontname, fontsize=f"{style.fontsize - 2:g}", arrowsize="0.8")
     for n in range(len(g)):
-        kind = "focus" if n in focus_nodes else node_kind(g, n)
+        kind = "main" if n == main_node else "focus" if n in focus_nodes else node_kind(g, n)
         dot.node(node_id(n), label=node_label(g, n, texts, style, unknown), id=node_id(n),
                  **_look_attrs(style.look(kind)))
     for t, h, q in g.edges():
@@ -578,7 +593,8 @@ def to_digraph(g: Graph, step: Step | None = None, style: Style | None = None) -
     style = style or Style()
     a = annotations(g, step, style)
     lines = caption(a.title, a.text) if step is not None else None
-    return build_digraph(g, a.texts, style, a.unknown, a.focus_nodes, a.focus_edges, lines)
+    return build_digraph(g, a.texts, style, a.unknown, a.focus_nodes, a.focus_edges, lines,
+                         a.main_node)
 
 
 def to_dot(g: Graph, step: Step | None = None, style: Style | None = None) -> str:

@@ -213,9 +213,12 @@ def _coerce_number(value: Any, what: str) -> Any:
         raise InputError(f"{what}: {value!r} is not an array of real numbers")
     if array.ndim == 0:
         return float(array)
+    # A private copy: the graph's values must not change when the caller later updates
+    # their array in place (an SGD step, say). Read-only, so nothing writes into it either.
     if array.dtype == np.float64:
-        # no copy (copying a batch of data costs more than the forward pass it feeds):
-        # a read-only view, so graphstep never writes into the caller's array
+        # Not copied (copying a batch of data can cost as much as the forward pass it feeds):
+        # a read-only view, so graphstep never writes into the caller's array. A graph is a
+        # snapshot: after changing the array in place, build a new graph.
         view = array.view()
         view.flags.writeable = False
         return view
@@ -224,6 +227,9 @@ def _coerce_number(value: Any, what: str) -> Any:
 
 def var(name: str, value: Any) -> Var:
     """An input named ``name`` holding ``value`` (a number or an array).
+
+    A float64 array is not copied: the graph keeps a read-only view of it, so change
+    it in place only after you are done with graphs built from it.
 
     >>> x = var("x", 2)
     >>> x.value, x.shape

@@ -76,6 +76,7 @@ def test_frames_show_what_the_dot_picture_of_the_step_shows(xexp):
                 else:
                     assert shown.get(kind, "") == ""
             assert ("gs-focus" in group_class(frame, f"n{n}")) == (n in step.focus_nodes)
+            assert ("gs-main" in group_class(frame, f"n{n}")) == (n == a.main_node)
         for t, h, p in xexp.edges():
             assert ("gs-focus" in group_class(frame, f"e{t}_{h}_{p}")) == ((t, h, p) in step.focus_edges)
         assert html.escape(pretty(step.title), quote=False) in frame
@@ -213,3 +214,11 @@ def test_empty_or_foreign_steppers_are_errors(xexp):
         export.frames(Stepper(xexp, "paths", None, []))
     with pytest.raises(gs.InputError, match="stepper"):
         export.frames([1, 2])
+
+
+def test_an_animation_too_large_to_hold_is_a_size_limit_error(tmp_path):
+    g = _ladder(99)  # 200 nodes left to right: about 100,000 px wide
+    s = gs.steps(g, "reverse")
+    with pytest.raises(gs.SizeLimitError, match="too large to animate.*to_html"):
+        s.to_gif(tmp_path / "big.gif")
+    assert not (tmp_path / "big.gif").exists()

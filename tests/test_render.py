@@ -114,6 +114,10 @@ def test_reverse_step_shows_adjoints_as_sums_of_contributions(xexp):
     assert ("adjoint", 0) not in first.texts and first.texts[("adjoint", 4)] == "∂u₃/∂u₃ = 1"
     dot = to_dot(xexp, step)
     assert "∂u₃/∂x = 42.69 + 9.488 = 52.18" in node_line(dot, 0)
+    # the node the step computes is drawn strongest; the users it reads are highlighted
+    assert a.main_node == 0 and Style().look("main").fill in node_line(dot, 0)
+    assert Style().look("focus").fill in node_line(dot, 2)
+    assert annotations(xexp, gs.steps(xexp, "paths").current).main_node is None
 
 
 def test_forward_steps_show_unknown_values_as_question_marks(xexp):
