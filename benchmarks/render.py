@@ -23,7 +23,7 @@ from pathlib import Path
 
 import graphstep as gs
 from graphstep import backend, export, render
-from graphstep.steps import Stepper
+from graphstep.stepping import Stepper
 
 
 def ladder(rungs: int = 99) -> gs.Graph:

@@ -11,7 +11,6 @@ accumulation and by forward mode, shows that they agree, and draws every step.
 (52.183, 2)
 """
 
-from . import render  # a callable module: gs.render(g, "g.svg"), gs.render.Style
 from .check import GradCheck, gradcheck
 from .errors import (
     DomainError,
@@ -26,12 +25,13 @@ from .errors import (
 )
 from .forward import forward_derivative, forward_grad, tangents
 from .graph import Graph, graph
-from .jacobian import Jacobian
+from .jacobians import Jacobian
 from .matrix import Formula, adjoint_sentence, adjoint_sentences, backprop_formulas
 from .parse import parse
-from .paths import Path, count_paths, edge_matrix, path_sum, paths, total_derivatives
+from .pathsum import Path, count_paths, edge_matrix, path_sum, paths, total_derivatives
+from .rendering import render
 from .reverse import adjoints, grad, jacobian
-from .steps import Step, Stepper, steps
+from .stepping import Step, Stepper, steps
 from .trace import (
     Var,
     abs,

@@ -41,7 +41,7 @@ from .errors import GraphstepError, InputError
 from .graph import Graph
 from .parse import parse
 from .report import MAX_TABLE_PATHS, grad_report
-from .steps import MODES
+from .stepping import MODES
 from .values import CONSTRUCTORS, parse_at
 
 __all__ = ["main", "build_parser", "load_graph", "steps_output_kind", "write_steps", "MODES",
@@ -235,7 +235,7 @@ def _check_writable_directory(path: Path) -> None:
 
 def _style(args: argparse.Namespace) -> Any:
     """A ``render.Style`` from ``--direction``, ``--hide``, ``--precision`` and ``--grad``."""
-    from .render import Style
+    from .rendering import Style
 
     options: dict[str, Any] = {name: False for name in getattr(args, "hide", [])}
     if getattr(args, "direction", None) is not None:
@@ -311,7 +311,7 @@ def _pick_step(stepper: Any, which: str) -> None:
 
 # --- the commands ----------------------------------------------------------------------
 def cmd_render(args: argparse.Namespace) -> int:
-    from .render import render
+    from .rendering import render
 
     output = Path(args.output)
     if args.mode is None and (args.step is not None or args.wrt is not None):
@@ -321,7 +321,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     style = _style(args)
     target: Any = g
     if args.mode is not None:
-        from .steps import steps
+        from .stepping import steps
 
         target = steps(g, mode=args.mode, wrt=args.wrt)
         _pick_step(target, args.step or "last")
@@ -340,7 +340,7 @@ def cmd_grad(args: argparse.Namespace) -> int:
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
-    from .steps import steps
+    from .stepping import steps
 
     if args.duration is not None and args.duration <= 0:
         raise InputError(f"--duration {args.duration}: must be a positive number of milliseconds")

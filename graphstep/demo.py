@@ -31,7 +31,7 @@ import numpy as np
 
 from .errors import GraphstepError, InputError
 from .gallery import EXAMPLES, SEEDS, Example
-from .jacobian import shape_text
+from .jacobians import shape_text
 from .report import format_inline, format_value
 
 __all__ = ["build_demo", "build_example", "index_html", "DemoEntry", "DemoResult", "DEFAULT_DIRECTORY"]
@@ -132,8 +132,8 @@ def build_example(name: str, directory: str | os.PathLike, gif: bool = True) -> 
     ``NAME-player.html`` (the step player of the example's mode) and ``NAME.gif``.
     A file that cannot be made is recorded in ``entry.problems``.
     """
-    from .render import Style, render
-    from .steps import steps
+    from .rendering import Style, render
+    from .stepping import steps
 
     start = time.perf_counter()
     example = EXAMPLES[name]
@@ -182,7 +182,7 @@ def _landscape_style(stepper: Any) -> Any:
     Long chains (the two-layer network) are a thin strip left to right; drawn bottom to
     top, as in the lecture slides, they fill a page at a readable size.
     """
-    from .render import Style
+    from .rendering import Style
 
     wide = Style()
     try:

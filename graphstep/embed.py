@@ -43,7 +43,7 @@ OUTPUTS = ("player", "svg", "png", "gif")
 #: Every option a page may give (Sphinx ``:name:`` options, MkDocs ``name: value`` lines).
 OPTIONS = ("at", "mode", "wrt", "steps", "output", "caption", "align", "alt", "name", "seed",
            "direction")
-#: Layout directions (inputs left, right, top or bottom); see :class:`graphstep.render.Style`.
+#: Layout directions (inputs left, right, top or bottom); see :class:`graphstep.rendering.Style`.
 DIRECTIONS = ("LR", "RL", "TB", "BT")
 #: The smallest fraction of its natural size an inlined SVG is shrunk to.
 MIN_SCALE = 0.6
@@ -314,8 +314,8 @@ class Figure:
         return self.alt or f"graphstep {self.mode} walk through {self.expression}"
 
     def style(self):
-        """The :class:`graphstep.render.Style` of the pictures (the layout direction)."""
-        from .render import Style
+        """The :class:`graphstep.rendering.Style` of the pictures (the layout direction)."""
+        from .rendering import Style
 
         return Style(direction=self.direction)
 
@@ -326,7 +326,7 @@ class Figure:
         or stepping gives, with its message naming the sub-expression.
         """
         from .parse import parse
-        from .steps import steps
+        from .stepping import steps
 
         g = parse(self.expression, **self.values())
         if self.wrt is not None and self.wrt not in g.inputs:
@@ -356,7 +356,7 @@ class Figure:
         directory.mkdir(parents=True, exist_ok=True)
         if self.output in ("svg", "png"):
             if len(indices) == 1:
-                from .render import render  # the function (gs.render), not the module
+                from .rendering import render  # the function (gs.render), not the module
 
                 stepper.goto(indices[0])
                 with tempfile.TemporaryDirectory(dir=directory) as tmp:
@@ -388,7 +388,7 @@ def _subset(stepper, indices: list[int]):
     """The stepper itself when every step is chosen, else one holding just those steps."""
     if indices == list(range(len(stepper))):
         return stepper
-    from .steps import Stepper
+    from .stepping import Stepper
 
     return Stepper(stepper.graph, stepper.mode, stepper.wrt, [stepper.steps[k] for k in indices])
 

@@ -33,7 +33,7 @@ from typing import Any
 from . import backend
 from .errors import InputError, RenderError, SizeLimitError
 from .graph import Graph
-from .render import (
+from .rendering import (
     ADJOINT_COLOR,
     UNKNOWN_COLOR,
     Annotations,
@@ -43,7 +43,7 @@ from .render import (
     node_kind,
     pretty,
 )
-from .steps import Step
+from .stepping import Step
 
 __all__ = [
     "Layout",

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import jacobian as jac
+from . import jacobians as jac
 from .errors import ShapeError
 from .graph import Graph
 from .reverse import scalar_locals

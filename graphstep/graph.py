@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from . import jacobian as jac
+from . import jacobians as jac
 from .errors import DomainError, DomainWarning, InputError
 from .ops import OPS, as_value
 from .trace import Var, _prec, format_op
@@ -355,7 +355,7 @@ class Graph:
 
     # --- Jupyter -----------------------------------------------------------------------
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from .render import mimebundle  # rendering sits below the graph layer
+        from .rendering import mimebundle  # rendering sits below the graph layer
 
         return mimebundle(self)
 

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import InputError
-from .jacobian import Chain as ChainJacobian
-from .jacobian import Diagonal as DiagonalJacobian
-from .jacobian import shape_text, unbroadcast
-from .jacobian import vjp as apply_vjp
+from .jacobians import Chain as ChainJacobian
+from .jacobians import Diagonal as DiagonalJacobian
+from .jacobians import shape_text, unbroadcast
+from .jacobians import vjp as apply_vjp
 from .ops import power_text
 
 if TYPE_CHECKING:

@@ -36,11 +36,8 @@ import numpy as np
 
 from .errors import InputError, ShapeError
 from .graph import Graph
-
-# Names, not ``from . import jacobian``: the package attribute ``graphstep.jacobian`` is
-# the function gs.jacobian once the package has been imported.
-from .jacobian import Jacobian, _normal_axes, _paren, check_layout, formula_of, shape_paren, shape_text
-from .jacobian import Scale as ScaleJacobian
+from .jacobians import Jacobian, _normal_axes, _paren, check_layout, formula_of, shape_paren, shape_text
+from .jacobians import Scale as ScaleJacobian
 from .matexpr import (
     _NOTATION,
     Adjoint,

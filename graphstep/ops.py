@@ -4,7 +4,7 @@ An :class:`Op` entry holds the forward computation, each argument's local
 derivative (numerically and as a formula) and the shape rule. Elementwise ops give
 their derivative as an elementwise value ``d`` (a float for scalars); the graph turns
 it into ``diag(d)`` for tensors. Structural ops (``matmul``, ``sum``, ``transpose``,
-...) give a :class:`~graphstep.jacobian.Jacobian` directly. Adding an op means adding
+...) give a :class:`~graphstep.jacobians.Jacobian` directly. Adding an op means adding
 one entry to :data:`OPS`.
 
 >>> float(OPS["sin"].forward((0.0,), {}))
@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from . import jacobian as jac
+from . import jacobians as jac
 from .errors import ShapeError
 
 __all__ = ["Op", "OPS", "FUNCTIONS", "power_text", "as_value"]

@@ -86,7 +86,7 @@ class Repl:
 
     # --- the stepper -------------------------------------------------------------------
     def _make_stepper(self, mode: str, wrt: str | None) -> Any:
-        from .steps import steps
+        from .stepping import steps
 
         if mode not in MODES:
             raise InputError(f"unknown mode {mode!r}; the modes are: {', '.join(MODES)}")
@@ -276,7 +276,7 @@ class Repl:
         self.say(grad_report(self.graph, check=False))
 
     def do_show(self, rest: list[str]) -> None:
-        from .render import render
+        from .rendering import render
 
         if len(rest) > 1:
             raise InputError("show takes at most one argument: a file name, or svg/png")

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import jacobian as jac
+from . import jacobians as jac
 from .errors import ShapeError, SizeLimitError
 from .graph import Graph
 from .ops import OPS

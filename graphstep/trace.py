@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError, ShapeError
-from .jacobian import shape_paren, shape_text
+from .jacobians import shape_paren, shape_text
 from .ops import OPS, as_value
 
 __all__ = [

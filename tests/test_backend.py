@@ -13,7 +13,7 @@ from PIL import Image
 
 import graphstep as gs
 from graphstep import backend
-from graphstep.render import to_dot
+from graphstep.rendering import to_dot
 
 KINDS = ("system", "graphviz-pure")
 

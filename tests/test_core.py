@@ -13,7 +13,7 @@ import pytest
 import graphstep as gs
 from graphstep.gallery import EXAMPLES
 from graphstep.graph import EXPR, FORMULA, LABEL, LOCAL, OP, SHAPE, VALUE
-from graphstep.paths import edge_matrix, total_derivatives
+from graphstep.pathsum import edge_matrix, total_derivatives
 
 # --- the seed examples -------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from PIL import Image
 import graphstep as gs
 from graphstep import backend, export
 from graphstep.gallery import EXAMPLES
-from graphstep.render import Style, annotations, mimebundle, pretty
-from graphstep.steps import Stepper
+from graphstep.rendering import Style, annotations, mimebundle, pretty
+from graphstep.stepping import Stepper
 
 pytestmark = pytest.mark.backend
 
@@ -200,9 +200,9 @@ def test_mimebundle_of_a_graph_and_a_stepper(xexp, monkeypatch):
     assert bundle["image/svg+xml"] == export.frame_svg(s, 2)
     assert bundle["text/plain"] == str(s)
     assert "text/html" not in mimebundle(s, svg_only=True)
-    monkeypatch.setattr(gs.render, "JUPYTER_SVG_ONLY", True)
+    monkeypatch.setattr(gs.rendering, "JUPYTER_SVG_ONLY", True)
     assert "text/html" not in s._repr_mimebundle_()
-    monkeypatch.setattr(gs.render, "JUPYTER_SVG_ONLY", False)
+    monkeypatch.setattr(gs.rendering, "JUPYTER_SVG_ONLY", False)
     monkeypatch.setenv("GRAPHSTEP_SVG_ONLY", "1")
     assert set(s._repr_mimebundle_()) == {"image/svg+xml", "text/plain"}
     with pytest.raises(gs.InputError, match="Graph or a stepper"):

@@ -7,8 +7,6 @@ autograd; every edge's adjoint rule is compared with its Jacobian's vjp.
 
 from __future__ import annotations
 
-import importlib
-
 import autograd.numpy as anp
 import numpy as np
 import pytest
@@ -17,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graphstep as gs
+from graphstep import jacobians as jac
 from graphstep import matrix as mx
 from graphstep.gallery import EXAMPLES
 
-jac = importlib.import_module("graphstep.jacobian")  # the module, not the gs.jacobian function
 RNG = np.random.default_rng(7)
 
 

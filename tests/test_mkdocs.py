@@ -125,7 +125,7 @@ def test_cache_directory_is_reused(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("rendered again instead of reusing the cache")
 
-    monkeypatch.setattr(importlib.import_module("graphstep.render"), "render", refuse)
+    monkeypatch.setattr(importlib.import_module("graphstep.rendering"), "render", refuse)
     assert fence_format(source, "graphstep", "graphstep", {}, _MD()) == first
     figure = embed.Figure.from_options("x * x", {"at": "x=2", "output": "svg"})
     monkeypatch.undo()

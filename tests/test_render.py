@@ -1,4 +1,4 @@
-"""DOT-level tests of graphstep.render: no Graphviz executable needed."""
+"""DOT-level tests of graphstep.rendering: no Graphviz executable needed."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import graphstep as gs
-from graphstep import render
+from graphstep import rendering
 from graphstep.gallery import EXAMPLES
-from graphstep.render import Style, annotations, format_local, format_value, pretty, to_digraph, to_dot
-from graphstep.steps import Step
+from graphstep.rendering import Style, annotations, format_local, format_value, pretty, to_digraph, to_dot
+from graphstep.stepping import Step
 
 NBSP = "\u00a0"
 
@@ -167,13 +167,13 @@ def test_style_options():
     assert "rankdir=BT" in to_dot(g, style=Style(direction="BT"))
     bare = to_dot(g, style=Style(values=False, locals=False, expressions=False))
     assert "0.4794" not in bare and "cos" not in bare
-    custom = Style(looks={"input": render.Look(fill="#123456")})
+    custom = Style(looks={"input": rendering.Look(fill="#123456")})
     assert "#123456" in node_line(to_dot(g, style=custom), 0)
     assert to_dot(g, style=Style(edge_names=False)).count("∂") == 0
     with pytest.raises(gs.InputError, match="direction"):
         Style(direction="up")
     with pytest.raises(gs.InputError, match="look kind"):
-        Style(looks={"nodes": render.Look()})
+        Style(looks={"nodes": rendering.Look()})
     with pytest.raises(gs.InputError, match="precision"):
         Style(precision=0)
     assert "0.479426" in to_dot(g, style=Style(precision=6))
@@ -203,9 +203,9 @@ def test_pretty():
 
 def test_render_writes_dot_without_any_executable(tmp_path, xexp, monkeypatch):
     monkeypatch.setattr("graphstep.backend.run_dot", _no_process)
-    out = render.render(xexp, tmp_path / "g.dot")
+    out = rendering.render(xexp, tmp_path / "g.dot")
     assert out.read_text(encoding="utf-8") == to_dot(xexp)
-    gv = render.render((xexp, gs.steps(xexp).current), tmp_path / "g.gv")
+    gv = rendering.render((xexp, gs.steps(xexp).current), tmp_path / "g.gv")
     assert "path 1 of 2" in gv.read_text(encoding="utf-8")
 
 
@@ -215,16 +215,16 @@ def _no_process(*args, **kwargs):
 
 def test_render_rejects_unknown_targets_and_suffixes(tmp_path, xexp):
     with pytest.raises(gs.RenderError, match=r"\.svg"):
-        render.render(xexp, tmp_path / "g.jpeg")
+        rendering.render(xexp, tmp_path / "g.jpeg")
     with pytest.raises(gs.InputError, match="Graph, a stepper"):
-        render.render("x^2", tmp_path / "g.svg")
+        rendering.render("x^2", tmp_path / "g.svg")
     with pytest.raises(gs.InputError, match="Graph"):
         to_digraph("x^2")
 
 
-def test_gs_render_is_the_callable_render_module(tmp_path, xexp):
+def test_gs_render_is_the_render_function(tmp_path, xexp):
     assert "render" in gs.__all__
-    assert gs.render is render and callable(gs.render)
+    assert gs.render is rendering.render
     out = gs.render(xexp, tmp_path / "g.dot")
     assert out.read_text(encoding="utf-8") == to_dot(xexp)
     import inspect

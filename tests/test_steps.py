@@ -12,9 +12,9 @@ import pytest
 import graphstep as gs
 from graphstep.errors import InputError, PathLimitError, ShapeError
 from graphstep.gallery import EXAMPLES
-from graphstep.steps import MODES, STEP_PATH_LIMIT, Step, Stepper, steps
+from graphstep.stepping import MODES, STEP_PATH_LIMIT, Step, Stepper, steps
 
-steps_module = sys.modules["graphstep.steps"]
+steps_module = sys.modules["graphstep.stepping"]
 
 X = 1.5
 E = math.exp(X**2)  # e^{2.25}
@@ -484,7 +484,7 @@ def test_exports_delegate_to_the_export_module(g, monkeypatch, tmp_path):
 
 
 def test_mimebundle_delegates_to_render(g, monkeypatch):
-    render = pytest.importorskip("graphstep.render")
+    render = pytest.importorskip("graphstep.rendering")
     s = gs.steps(g, "paths")
     monkeypatch.setattr(render, "mimebundle", lambda obj, svg_only=None: {"text/plain": obj})
     assert s._repr_mimebundle_() == {"text/plain": s}

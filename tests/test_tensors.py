@@ -8,8 +8,6 @@ forward mode, central differences).
 
 from __future__ import annotations
 
-import importlib
-
 import autograd.numpy as anp
 import numpy as np
 import pytest
@@ -19,11 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graphstep as gs
+from graphstep import jacobians as jac
 from graphstep.gallery import EXAMPLES
 from graphstep.ops import OPS
-
-# the module: ``graphstep.jacobian`` as an attribute is the function gs.jacobian
-jac = importlib.import_module("graphstep.jacobian")
 
 RNG = np.random.default_rng(20240611)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import graphstep as gs
 from graphstep import backend
 from graphstep.gallery import EXAMPLES
-from graphstep.render import Style
+from graphstep.rendering import Style
 
 HERE = Path(__file__).resolve().parent
 

@@ -53,9 +53,9 @@ import numpy as np
 from .errors import InputError, PathLimitError, ShapeError, SizeLimitError
 from .forward import tangents as forward_tangents
 from .graph import Graph
-from .jacobian import Jacobian, shape_text, to_dense, vjp
+from .jacobians import Jacobian, shape_text, to_dense, vjp
 from .ops import OPS
-from .paths import count_paths, paths
+from .pathsum import count_paths, paths
 from .reverse import grad, jacobian
 from .trace import _PREC_ATOM, format_op
 
@@ -192,13 +192,13 @@ class Stepper:
 
     # --- pictures (rendering sits below stepping: import on use) ------------------------
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from .render import mimebundle
+        from .rendering import mimebundle
 
         return mimebundle(self)
 
     def render(self, path: str | FilePath, style: Any = None) -> FilePath:
         """Render the current step to ``path`` (format from the suffix); see ``gs.render``."""
-        from .render import render
+        from .rendering import render
 
         return render(self, path, style)
 

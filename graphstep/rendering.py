@@ -23,20 +23,17 @@ True
 
 Jupyter shows a graph as SVG and a stepper as an HTML player. GitHub's notebook
 viewer drops scripts, so for notebooks meant to be read there set
-``graphstep.render.JUPYTER_SVG_ONLY = True`` (or the environment variable
+``graphstep.rendering.JUPYTER_SVG_ONLY = True`` (or the environment variable
 ``GRAPHSTEP_SVG_ONLY=1``) and a stepper shows the SVG of its current step instead.
 """
 
 from __future__ import annotations
 
 import html
-import inspect
 import math
 import os
 import re
-import sys
 import textwrap
-import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,8 +44,8 @@ import numpy as np
 
 from .errors import InputError, RenderError
 from .graph import Graph
-from .jacobian import Jacobian
-from .steps import Step
+from .jacobians import Jacobian
+from .stepping import Step
 from .trace import format_op
 
 __all__ = [
@@ -246,7 +243,7 @@ def format_local(local: Any, precision: int = 4) -> str:
 
     >>> format_local(3.0)
     '3'
-    >>> from graphstep.jacobian import Diagonal
+    >>> from graphstep.jacobians import Diagonal
     >>> format_local(Diagonal(np.ones(3), "diag(x)"))
     '3×3 diagonal'
     """
@@ -715,20 +712,3 @@ def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = Non
             return {"text/plain": f"{text}\n(no picture: {error})"}
         return bundle
     raise InputError(f"mimebundle needs a Graph or a stepper, got {type(obj).__name__}")
-
-
-class _CallableModule(types.ModuleType):
-    """``graphstep.render`` is this module and, called, the function :func:`render`.
-
-    The public API spells the function ``gs.render(g, "g.svg")``; making the module
-    callable keeps ``graphstep.render.Style``, ``graphstep.render.to_dot`` and the
-    switch ``graphstep.render.JUPYTER_SVG_ONLY`` reachable under the same name.
-    """
-
-    def __call__(self, target: Any, path: str | os.PathLike, style: Style | None = None,
-                 scale: float | None = None) -> Path:
-        return render(target, path, style, scale)
-
-
-__signature__ = inspect.signature(render)
-sys.modules[__name__].__class__ = _CallableModule

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import jacobian as jac
+from . import jacobians as jac
 from .errors import PathLimitError, ShapeError, SizeLimitError
 from .graph import Graph
 
@@ -43,7 +43,7 @@ class Path:
     ``nodes`` runs from the output to the input; ``edges`` are ``(head, position)``
     pairs in the same order; ``factors`` are the local derivatives met along the way,
     in chain order (``d out/d u_k``, ..., ``d u_1/d x``); ``product`` is their product
-    (a float, or a :class:`~graphstep.jacobian.Jacobian` for tensors); ``labels`` are the
+    (a float, or a :class:`~graphstep.jacobians.Jacobian` for tensors); ``labels`` are the
     nodes' display names.
 
     >>> import graphstep as gs
