@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 import networkx as nx
@@ -75,12 +76,15 @@ class EdgeArrays:
         arity = np.fromiter(map(len, args), dtype=np.int64, count=len(args))
         self.offsets = np.concatenate(([0], np.cumsum(arity)[:-1])) if len(args) else arity
         count = int(arity.sum())
-        self.tails = np.fromiter((a for group in args for a in group), dtype=np.int64, count=count)
+        self.tails = np.fromiter(chain.from_iterable(args), dtype=np.int64, count=count)
         self.heads = np.repeat(np.arange(len(args)), arity)
         self.positions = np.arange(count) - self.offsets[self.heads]
-        head_depth = np.asarray(depths, dtype=np.int64)[self.heads]
-        self.by_depth = np.argsort(-head_depth, kind="stable")
-        sorted_depth = head_depth[self.by_depth]
+        # negated depths in the narrowest integer type, so the stable sort is a radix sort
+        negated = -np.asarray(depths, dtype=np.int64)
+        small = np.int16 if len(depths) and negated.min() > -(2**15) else np.int64
+        head_depth = negated.astype(small)[self.heads]
+        self.by_depth = np.argsort(head_depth, kind="stable")
+        sorted_depth = head_depth[self.by_depth]  # ascending negated depth: deepest first
         cuts = (np.flatnonzero(np.diff(sorted_depth)) + 1).tolist()
         self.levels = list(zip([0] + cuts, cuts + [count]))
         names = sorted(set(ops))
