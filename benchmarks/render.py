@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import graphstep as gs
-from graphstep import backend, export, render
+from graphstep import backend, export, rendering
 from graphstep.stepping import Stepper
 
 
@@ -51,8 +51,8 @@ def run(kind: str, path: str) -> None:
     steps200 = Stepper(g, "reverse", None, list(all_steps.steps)[:200])
     out = Path(tempfile.mkdtemp()) / "static.svg"
 
-    static = best_of(5, lambda: render.render(g, out))
-    step_picture = best_of(5, lambda: render.render((g, steps100.steps[-1]), out))
+    static = best_of(5, lambda: rendering.render(g, out))
+    step_picture = best_of(5, lambda: rendering.render((g, steps100.steps[-1]), out))
 
     def all_frames():
         export._LAYOUTS.clear()  # measure the layout too, not a cached one
