@@ -190,13 +190,15 @@ def clean_svg(svg: str, style: object = None) -> str:
 
 _GROUP = re.compile(r'(<g id="[^"]*" class="(node|edge)">)(.*?)(</g>)', re.S)
 _SHAPE = re.compile(r"<(path|polygon)\b([^>]*?)/?>", re.S)
-_COORDS = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
+#: An ``x,y`` coordinate pair in SVG path or polygon data.
+COORDS = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
 _TEXT_OPEN = re.compile(r"<text\b([^>]*)>")
 _ANCHOR = re.compile(r'\s(?:x|text-anchor)="[^"]*"')
 
 
-def _box_center(attrs: str) -> float | None:
-    xs = [float(m.group(1)) for m in _COORDS.finditer(attrs)]
+def box_center(attrs: str) -> float | None:
+    """The horizontal centre of the points in an SVG shape's attributes (None if none)."""
+    xs = [float(m.group(1)) for m in COORDS.finditer(attrs)]
     return (min(xs) + max(xs)) / 2 if xs else None
 
 
@@ -216,10 +218,10 @@ def center_texts(svg: str) -> str:
         center = None
         for shape in _SHAPE.finditer(body):
             if kind == "node":
-                center = _box_center(shape.group(2))
+                center = box_center(shape.group(2))
                 break
             if shape.group(1) == "polygon" and re.search(r'fill="(white|#ffffff)"', shape.group(2)):
-                center = _box_center(shape.group(2))
+                center = box_center(shape.group(2))
                 break
         if center is None:
             return match.group(0)

@@ -100,14 +100,8 @@ def _check_stepper(stepper: Any) -> tuple[Graph, list[Step]]:
 _GROUP = re.compile(r'<g id="((?:n\d+)|(?:e\d+_\d+_\d+))" class="(node|edge)">(.*?)</g>', re.S)
 _TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.S)
 _SHAPE = re.compile(r"<(path|polygon)\b([^>]*?)(/?)>", re.S)
-_COORDS = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
 _ATTR = re.compile(r'\s(x|text-anchor|class)="[^"]*"')
 _FILL = re.compile(r'\bfill="([^"]*)"')
-
-
-def _center_x(attrs: str) -> float | None:
-    xs = [float(m.group(1)) for m in _COORDS.finditer(attrs)]
-    return (min(xs) + max(xs)) / 2 if xs else None
 
 
 def _slot_element(attrs: str, center: float | None) -> tuple[str, str]:
@@ -209,17 +203,17 @@ class Layout:
         roles: dict[int, str] = {}
         if kind == "node" and shapes:
             roles[shapes[0][0].start()] = "gs-shape"
-            center = _center_x(shapes[0][0].group(2))
+            center = backend.box_center(shapes[0][0].group(2))
         elif kind == "edge":
             for m, fill in shapes:
                 if m.group(1) == "path":
                     roles[m.start()] = "gs-line"
                 elif fill in ("white", "#ffffff"):
-                    center = _center_x(m.group(2))
+                    center = backend.box_center(m.group(2))
                 else:
                     roles[m.start()] = "gs-head"
         if kind == "node" and shapes:
-            ys = [float(c.group(2)) for c in _COORDS.finditer(shapes[0][0].group(2))]
+            ys = [float(c.group(2)) for c in backend.COORDS.finditer(shapes[0][0].group(2))]
             if center is not None and ys:
                 self.centers[gid] = (center, (min(ys) + max(ys)) / 2)
         wanted = self._slots_of(gid)

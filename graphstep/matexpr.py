@@ -19,6 +19,7 @@ import contextvars
 import dataclasses
 import math
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -144,7 +145,7 @@ def _fit(value: Any, shape: tuple[int, ...]) -> Any:
 
 
 @dataclass(frozen=True)
-class Expr:
+class Expr(ABC):
     """A node of a matrix-calculus expression: prints as text and LaTeX, evaluates with numpy.
 
     ``shape`` is the shape of its value. ``prec`` (1 sums, 2 products, 4 postfix, 5 atoms)
@@ -157,14 +158,17 @@ class Expr:
     prec = 5
     kind = "atom"
 
-    def text(self) -> str:  # pragma: no cover - every subclass overrides
-        raise NotImplementedError
+    @abstractmethod
+    def text(self) -> str:
+        """The expression as Unicode text."""
 
-    def latex(self) -> str:  # pragma: no cover - every subclass overrides
-        raise NotImplementedError
+    @abstractmethod
+    def latex(self) -> str:
+        """The expression as LaTeX."""
 
-    def evaluate(self, env: _Env) -> Any:  # pragma: no cover - every subclass overrides
-        raise NotImplementedError
+    @abstractmethod
+    def evaluate(self, env: _Env) -> Any:
+        """The expression's value, computed with numpy from the graph's values."""
 
     def children(self) -> tuple[Expr, ...]:
         return tuple(
