@@ -83,10 +83,9 @@ class Op:
     elementwise: bool = True
     shape: Callable[[tuple, dict, tuple], tuple] | None = None
     constant_local: tuple[float | None, ...] = field(default=())
-    adjoint: tuple[str, ...] = field(default=())
 
 
-def _unary(name, forward, local, formula, template=None, adjoint=""):
+def _unary(name, forward, local, formula, template=None):
     return Op(
         name=name,
         arity=1,
@@ -94,7 +93,6 @@ def _unary(name, forward, local, formula, template=None, adjoint=""):
         local=(lambda a, out, p: local(a[0], out),),
         formula=(lambda lab, c, y, p: formula(lab[0], y),),
         template=template or f"{name}({{0}})",
-        adjoint=(adjoint,),
     )
 
 
@@ -293,21 +291,18 @@ _register(
         (lambda a, out, p: 1.0, lambda a, out, p: 1.0),
         (_label_formula("1"), _label_formula("1")),
         "{0} + {1}", precedence=1, constant_local=(1.0, 1.0),
-        adjoint=("G_{0} = G_{y}", "G_{1} = G_{y}"),
     ),
     Op(
         "sub", 2, lambda a, p: a[0] - a[1],
         (lambda a, out, p: 1.0, lambda a, out, p: -1.0),
         (_label_formula("1"), _label_formula("-1")),
         "{0} - {1}", precedence=1, constant_local=(1.0, -1.0),
-        adjoint=("G_{0} = G_{y}", "G_{1} = -G_{y}"),
     ),
     Op(
         "mul", 2, lambda a, p: a[0] * a[1],
         (lambda a, out, p: a[1], lambda a, out, p: a[0]),
         (lambda lab, c, y, p: lab[1], lambda lab, c, y, p: lab[0]),
         "{0}*{1}", precedence=2,
-        adjoint=("G_{0} = G_{y} ⊙ {1}", "G_{1} = G_{y} ⊙ {0}"),
     ),
     Op(
         "div", 2, lambda a, p: np.divide(a[0], a[1]),
@@ -317,7 +312,6 @@ _register(
             lambda lab, c, y, p: f"-{_wrap(lab[0])}/{power_text(_wrap(lab[1]), 2)}",
         ),
         "{0}/{1}", precedence=2,
-        adjoint=("G_{0} = G_{y} / {1}", "G_{1} = -G_{y} ⊙ {0} / {1}²"),
     ),
     Op(
         "pow", 2, _pow_forward,
@@ -327,38 +321,27 @@ _register(
         ),
         (_pow_base_formula, lambda lab, c, y, p: f"{y}·ln {_wrap(lab[0])}"),
         "{0}^{1}", precedence=4,
-        adjoint=("G_{0} = G_{y} ⊙ {1}·{0}^({1}−1)", "G_{1} = G_{y} ⊙ {y} ⊙ ln {0}"),
     ),
     Op(
         "neg", 1, lambda a, p: -a[0],
         (lambda a, out, p: -1.0,),
         (_label_formula("-1"),),
-        "-{0}", precedence=3, constant_local=(-1.0,), adjoint=("G_{0} = -G_{y}",),
+        "-{0}", precedence=3, constant_local=(-1.0,),
     ),
-    _unary("exp", np.exp, lambda a, out: out, lambda a, y: f"exp({a})",
-           adjoint="G_{0} = G_{y} ⊙ {y}"),
-    _unary("log", _safe_log, lambda a, out: np.divide(1.0, a), lambda a, y: f"1/{_wrap(a)}",
-           adjoint="G_{0} = G_{y} / {0}"),
-    _unary("sin", np.sin, lambda a, out: np.cos(a), lambda a, y: f"cos({a})",
-           adjoint="G_{0} = G_{y} ⊙ cos({0})"),
-    _unary("cos", np.cos, lambda a, out: -np.sin(a), lambda a, y: f"-sin({a})",
-           adjoint="G_{0} = -G_{y} ⊙ sin({0})"),
-    _unary("tan", np.tan, lambda a, out: 1.0 + out * out, lambda a, y: f"1 + {y}²",
-           adjoint="G_{0} = G_{y} ⊙ (1 + {y}²)"),
-    _unary("tanh", np.tanh, lambda a, out: 1.0 - out * out, lambda a, y: f"1 - {y}²",
-           adjoint="G_{0} = G_{y} ⊙ (1 - {y}²)"),
+    _unary("exp", np.exp, lambda a, out: out, lambda a, y: f"exp({a})"),
+    _unary("log", _safe_log, lambda a, out: np.divide(1.0, a), lambda a, y: f"1/{_wrap(a)}"),
+    _unary("sin", np.sin, lambda a, out: np.cos(a), lambda a, y: f"cos({a})"),
+    _unary("cos", np.cos, lambda a, out: -np.sin(a), lambda a, y: f"-sin({a})"),
+    _unary("tan", np.tan, lambda a, out: 1.0 + out * out, lambda a, y: f"1 + {y}²"),
+    _unary("tanh", np.tanh, lambda a, out: 1.0 - out * out, lambda a, y: f"1 - {y}²"),
     _unary("sigmoid", lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),
-           lambda a, out: out * (1.0 - out), lambda a, y: f"{y}·(1 - {y})",
-           adjoint="G_{0} = G_{y} ⊙ {y} ⊙ (1 - {y})"),
+           lambda a, out: out * (1.0 - out), lambda a, y: f"{y}·(1 - {y})"),
     _unary("relu", lambda x: np.maximum(x, 0.0), lambda a, out: (np.asarray(a) > 0) * 1.0,
-           lambda a, y: f"[{a} > 0]", adjoint="G_{0} = G_{y} ⊙ [{0} > 0]"),
+           lambda a, y: f"[{a} > 0]"),
     _unary("sqrt", lambda x: np.sqrt(np.where(np.asarray(x) >= 0, x, np.nan)),
-           lambda a, out: np.divide(0.5, out), lambda a, y: f"1/(2·{y})",
-           adjoint="G_{0} = G_{y} / (2·{y})"),
-    _unary("abs", np.abs, lambda a, out: np.sign(a), lambda a, y: f"sign({a})",
-           adjoint="G_{0} = G_{y} ⊙ sign({0})"),
-    _unary("square", np.square, lambda a, out: 2.0 * a, lambda a, y: f"2·{_wrap(a)}",
-           adjoint="G_{0} = 2·G_{y} ⊙ {0}"),
+           lambda a, out: np.divide(0.5, out), lambda a, y: f"1/(2·{y})"),
+    _unary("abs", np.abs, lambda a, out: np.sign(a), lambda a, y: f"sign({a})"),
+    _unary("square", np.square, lambda a, out: 2.0 * a, lambda a, y: f"2·{_wrap(a)}"),
     Op(
         "maximum", 2, lambda a, p: np.maximum(a[0], a[1]),
         (
@@ -367,7 +350,6 @@ _register(
         ),
         (lambda lab, c, y, p: f"[{lab[0]} ≥ {lab[1]}]", lambda lab, c, y, p: f"[{lab[0]} < {lab[1]}]"),
         "max({0}, {1})",
-        adjoint=("G_{0} = G_{y} ⊙ [{0} ≥ {1}]", "G_{1} = G_{y} ⊙ [{0} < {1}]"),
     ),
     Op(
         "minimum", 2, lambda a, p: np.minimum(a[0], a[1]),
@@ -377,7 +359,6 @@ _register(
         ),
         (lambda lab, c, y, p: f"[{lab[0]} ≤ {lab[1]}]", lambda lab, c, y, p: f"[{lab[0]} > {lab[1]}]"),
         "min({0}, {1})",
-        adjoint=("G_{0} = G_{y} ⊙ [{0} ≤ {1}]", "G_{1} = G_{y} ⊙ [{0} > {1}]"),
     ),
     # --- structural ops: their locals are Jacobian objects ----------------------------
     Op(
@@ -387,59 +368,49 @@ _register(
             lambda a, out, p: jac.MatmulRight(a[0], np.shape(a[1]), np.shape(out), *p["_labels"][:2]),
         ),
         (None, None), "{0} @ {1}", precedence=2, elementwise=False, shape=_matmul_shape,
-        adjoint=("G_{0} = G_{y} {1}ᵀ", "G_{1} = {0}ᵀ G_{y}"),
     ),
     Op(
         "transpose", 1, lambda a, p: np.transpose(a[0]),
         (lambda a, out, p: jac.Transpose(np.shape(a[0])),),
         (None,), "{0}.T", precedence=5, elementwise=False, shape=_transpose_shape,
-        adjoint=("G_{0} = G_{y}ᵀ",),
     ),
     Op(
         "sum", 1, _reduce_forward(np.sum),
         (lambda a, out, p: jac.Reduction(np.shape(a[0]), p.get("axis")),),
         (None,), "sum({0})", elementwise=False, shape=_reduce_shape("sum"),
-        adjoint=("G_{0} = 1·G_{y} (copied back over the summed axes)",),
     ),
     Op(
         "mean", 1, _reduce_forward(np.mean),
         (lambda a, out, p: jac.Reduction(
             np.shape(a[0]), p.get("axis"), _mean_scale(np.shape(a[0]), p.get("axis"))),),
         (None,), "mean({0})", elementwise=False, shape=_reduce_shape("mean"),
-        adjoint=("G_{0} = G_{y}/n (copied back over the averaged axes)",),
     ),
     Op(
         "amax", 1, _reduce_forward(np.max), (_extreme_local(np.argmax),), (None,),
         "max({0})", elementwise=False, shape=_reduce_shape("max"),
-        adjoint=("G_{0} = G_{y} at the position of the maximum, 0 elsewhere",),
     ),
     Op(
         "amin", 1, _reduce_forward(np.min), (_extreme_local(np.argmin),), (None,),
         "min({0})", elementwise=False, shape=_reduce_shape("min"),
-        adjoint=("G_{0} = G_{y} at the position of the minimum, 0 elsewhere",),
     ),
     Op(
         "softmax", 1, _softmax_forward,
         (lambda a, out, p: jac.Softmax(out, p.get("axis", -1), p["_labels"][-1]),),
         (None,), "softmax({0})", elementwise=False, shape=_softmax_shape,
-        adjoint=("G_{0} = {y} ⊙ (G_{y} - sum(G_{y} ⊙ {y}))",),
     ),
     Op(
         "reshape", 1, lambda a, p: np.reshape(a[0], p["shape"]),
         (lambda a, out, p: jac.Reshape(np.shape(a[0]), np.shape(out)),),
         (None,), "reshape({0})", elementwise=False, shape=_reshape_shape,
-        adjoint=("G_{0} = reshape(G_{y})",),
     ),
     Op(
         "broadcast", 1, lambda a, p: np.broadcast_to(a[0], p["shape"]),  # a read-only view
         (lambda a, out, p: jac.Broadcast(np.shape(a[0]), np.shape(out)),),
         (None,), "{0}", elementwise=False, shape=_broadcast_shape,
-        adjoint=("G_{0} = G_{y} summed over the broadcast axes",),
     ),
     Op(
         "stack", -1, lambda a, p: np.stack([np.asarray(v, dtype=float) for v in a]),
         (_stack_local,), (None,), "[{*}]", elementwise=False, shape=_stack_shape,
-        adjoint=("G_{i} = G_{y}[i]",),
     ),
 )
 

@@ -54,7 +54,7 @@ from .errors import InputError, PathLimitError, ShapeError, SizeLimitError
 from .forward import tangents as forward_tangents
 from .graph import Graph
 from .jacobians import Jacobian, shape_text, to_dense, vjp
-from .ops import OPS
+from .matrix import adjoint_sentence
 from .pathsum import count_paths, paths
 from .reverse import grad, jacobian
 from .trace import _PREC_ATOM, format_op
@@ -501,24 +501,8 @@ def _verdict(same: bool, diff: float) -> str:
 
 
 def _adjoint_sentence(g: Graph, head: int, pos: int) -> str:
-    """The dimension-analysis sentence for a tensor edge (graphstep.matrix when present)."""
-    try:
-        from .matrix import adjoint_sentence
-    except ImportError:
-        adjoint_sentence = None
-    if adjoint_sentence is not None:
-        return adjoint_sentence(g, head, pos)
-    tail = g.args(head)[pos]
-    op = OPS[g.op(head)]
-    labels = [g.label(a) for a in g.args(head)]
-    if op.adjoint:
-        rule = op.adjoint[0 if op.arity == -1 else pos].format(*labels, y=g.label(head), i=labels[pos])
-        rule = rule.replace("[i]", f"[{pos}]")
-    else:
-        rule = f"G_{labels[pos]} = G_{g.label(head)} · ∂{g.label(head)}/∂{labels[pos]}"
-    definition = _apply(g, head, labels)
-    return (f"{g.label(head)} = {definition}. {rule}: G_{g.label(head)} is {_shape(g, head)}, "
-            f"so G_{g.label(tail)} is {_shape(g, tail)}, the shape of {g.label(tail)}.")
+    """The dimension-analysis sentence for a tensor edge, in the stepper's ū notation."""
+    return adjoint_sentence(g, head, pos, notation="bar")
 
 
 def _sentence(text: str) -> str:
