@@ -1,4 +1,5 @@
-"""Regenerate the pictures the README shows (run from the repository root).
+"""Regenerate the pictures the README shows, and one SVG of every seed example under
+``gallery/`` (run from the repository root).
 
     .venv/bin/python docs/images/make_images.py
 
@@ -33,6 +34,13 @@ def main() -> None:
     upright = Style(grad=True, direction="BT")
     for suffix in ("svg", "png"):
         written.append(gs.render(tanh, HERE / f"two-layer-tanh.{suffix}", style=upright))
+
+    gallery = HERE / "gallery"
+    gallery.mkdir(exist_ok=True)
+    for name, example in EXAMPLES.items():  # every worked example of the seeds, with adjoints
+        g = example.graph()
+        style = Style(grad=g.shape_of(g.output) == (), direction="LR" if g.is_scalar else "BT")
+        written.append(gs.render(g, gallery / f"{name}.svg", style=style))
 
     paths = gs.steps(xexp, "paths", "x")
     written.append(paths.to_gif(HERE / "x-exp-x2-paths.gif", duration=2500))
