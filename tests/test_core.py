@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 import warnings
 
 import networkx as nx
@@ -191,12 +190,10 @@ def diamonds(n):
 
 
 def test_sixty_diamonds_have_two_to_the_sixty_paths_counted_exactly():
-    start = time.perf_counter()
     x, g = diamonds(60)
-    count = gs.count_paths(g, "x")
-    elapsed = time.perf_counter() - start
+    count = gs.count_paths(g, "x")  # dynamic programming: no path is enumerated
     assert count == 2**60 and isinstance(count, int)
-    assert elapsed >= 0  # counted without enumerating; the time is printed, never asserted
+    assert gs.count_paths(diamonds(70)[1], "x") == 2**70  # past 2**64: Python integers
     with pytest.raises(gs.PathLimitError, match="1,152,921,504,606,846,976 paths"):
         gs.paths(g, "x")
 
