@@ -677,10 +677,11 @@ def _svg_only(svg_only: bool | None) -> bool:
 
 
 def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = None) -> dict[str, str]:
-    """What Jupyter shows for a Graph or a stepper (``_repr_mimebundle_``).
+    """What Jupyter shows for a Graph, a Step or a stepper (``_repr_mimebundle_``).
 
-    A Graph gives ``image/svg+xml`` and ``text/plain``. A stepper gives ``text/html``
-    (the step player), ``image/svg+xml`` (its current step) and ``text/plain``; with
+    A Graph, or one Step of a stepper, gives ``image/svg+xml`` and ``text/plain``. A
+    stepper gives ``text/html`` (the step player), ``image/svg+xml`` (its current step)
+    and ``text/plain``; with
     ``svg_only`` (default: :data:`JUPYTER_SVG_ONLY` or ``GRAPHSTEP_SVG_ONLY=1``) the
     player is left out, for viewers that drop scripts. When no picture can be drawn
     (no Graphviz executable), the bundle is the text alone, saying why.
@@ -690,13 +691,16 @@ def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = Non
     ['image/svg+xml', 'text/plain']
     >>> sorted(mimebundle(gs.steps(gs.parse("sin(x)", x=0.5), "reverse")))
     ['image/svg+xml', 'text/html', 'text/plain']
+    >>> sorted(mimebundle(gs.steps(gs.parse("sin(x)", x=0.5), "reverse").current))
+    ['image/svg+xml', 'text/plain']
     """
     from . import backend
 
-    if isinstance(obj, Graph):
+    if isinstance(obj, Graph) or (isinstance(obj, Step) and obj.graph is not None):
+        graph, step = (obj, None) if isinstance(obj, Graph) else (obj.graph, obj)
         text = repr(obj)
         try:
-            svg = backend.run_dot(to_dot(obj, None, style), "svg").decode("utf-8")
+            svg = backend.run_dot(to_dot(graph, step, style), "svg").decode("utf-8")
         except RenderError as error:
             return {"text/plain": f"{text}\n(no picture: {error})"}
         return {"image/svg+xml": backend.clean_svg(svg, style or Style()), "text/plain": text}
@@ -711,4 +715,4 @@ def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = Non
         except RenderError as error:
             return {"text/plain": f"{text}\n(no picture: {error})"}
         return bundle
-    raise InputError(f"mimebundle needs a Graph or a stepper, got {type(obj).__name__}")
+    raise InputError(f"mimebundle needs a Graph, a Step or a stepper, got {type(obj).__name__}")

@@ -115,6 +115,11 @@ class Step:
 
     __repr__ = __str__
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .rendering import mimebundle  # rendering sits below the stepper layer
+
+        return mimebundle(self)
+
 
 class Stepper:
     """A list of :class:`Step` records and a cursor; build one with :func:`steps`.

@@ -205,8 +205,17 @@ def test_mimebundle_of_a_graph_and_a_stepper(xexp, monkeypatch):
     monkeypatch.setattr(gs.rendering, "JUPYTER_SVG_ONLY", False)
     monkeypatch.setenv("GRAPHSTEP_SVG_ONLY", "1")
     assert set(s._repr_mimebundle_()) == {"image/svg+xml", "text/plain"}
-    with pytest.raises(gs.InputError, match="Graph or a stepper"):
+    with pytest.raises(gs.InputError, match="a Graph, a Step or a stepper"):
         mimebundle(42)
+
+
+def test_mimebundle_of_one_step_shows_that_step(xexp):
+    step = gs.steps(xexp, "reverse").steps[-1]  # every adjoint known: x̄ = 52.18
+    bundle = step._repr_mimebundle_()
+    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert "52.18" in bundle["image/svg+xml"] and bundle["text/plain"] == str(step)
+    first = gs.steps(xexp, "reverse").steps[0]  # only the seed is known
+    assert "52.18" not in first._repr_mimebundle_()["image/svg+xml"]
 
 
 def test_empty_or_foreign_steppers_are_errors(xexp):
