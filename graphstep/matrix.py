@@ -30,6 +30,7 @@ u1 = X @ W. As scalars ∂u1/∂W = X; G_u1 is 4x2 and X is 4x3, so G_W = Xᵀ G
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -117,61 +118,24 @@ def _uniform(e: Expr) -> float | None:
     return e.c if isinstance(e, Const) else None
 
 
+#: The expression builder the op table's ``symbolic`` rules are written with.
+BUILDER = SimpleNamespace(
+    had=had, neg=neg, scale=scale, add=add, div=_div, pow=_pow, uniform=_uniform,
+    one=Const((), 1.0), const=lambda c: Const((), c),
+    fn=lambda name, x: Fn(x.shape, name, x),
+    indicator=lambda a, relation, b: Indicator(a.shape, a, relation, b),
+    power_of=lambda a, exponent: PowerOf(a.shape, a, exponent),
+)
+
+
 def _elementwise_rule(g: Graph, head: int, pos: int, G: Expr) -> Expr | None:
-    op = g.op(head)
-    args = g.args(head)
-    x = _leaf(g, args[pos])
+    """The op table's symbolic rule for an elementwise edge (None when it has none)."""
+    op = OPS[g.op(head)]
+    if not op.symbolic:
+        return None
+    args = tuple(_leaf(g, a) for a in g.args(head))
     y = Value(g.shape_of(head), head, g.label(head))
-    one = Const((), 1.0)
-    if op == "add":
-        return G
-    if op == "sub":
-        return G if pos == 0 else neg(G)
-    if op == "neg":
-        return neg(G)
-    if op == "mul":
-        return had(G, _leaf(g, args[1 - pos]))
-    if op == "div":
-        a, b = _leaf(g, args[0]), _leaf(g, args[1])
-        if pos == 0:
-            return _div(G, b)
-        return neg(had(G, _div(a, _pow(b, 2))))
-    if op == "pow":
-        a, b = _leaf(g, args[0]), _leaf(g, args[1])
-        if pos == 1:
-            return had(G, had(y, Fn(a.shape, "ln", a)))
-        c = _uniform(b)
-        if c is not None:
-            return scale(c, had(G, _pow(a, c - 1)))
-        return had(G, had(b, PowerOf(a.shape, a, add([b, Const((), -1.0)]))))
-    if op == "exp":
-        return had(G, y)
-    if op == "log":
-        return _div(G, x)
-    if op == "sin":
-        return had(G, Fn(x.shape, "cos", x))
-    if op == "cos":
-        return neg(had(G, Fn(x.shape, "sin", x)))
-    if op == "tan":
-        return had(G, add([one, _pow(y, 2)]))
-    if op == "tanh":
-        return had(G, add([one, neg(_pow(y, 2))]))
-    if op == "sigmoid":
-        return had(G, had(y, add([one, neg(y)])))
-    if op == "relu":
-        return had(G, Indicator(x.shape, x, ">", Const((), 0.0)))
-    if op == "sqrt":
-        return _div(G, scale(2.0, y))
-    if op == "abs":
-        return had(G, Fn(x.shape, "sign", x))
-    if op == "square":
-        return scale(2.0, had(G, x))
-    if op in ("maximum", "minimum"):
-        a, b = _leaf(g, args[0]), _leaf(g, args[1])
-        relation = {("maximum", 0): "≥", ("maximum", 1): "<",
-                    ("minimum", 0): "≤", ("minimum", 1): ">"}[op, pos]
-        return had(G, Indicator(a.shape, a, relation, b))
-    return None
+    return op.symbolic[pos](BUILDER, G, args, y)
 
 
 def _matmul_rule(g: Graph, head: int, pos: int, G: Expr) -> Expr:
@@ -661,21 +625,6 @@ def backprop_formulas(g: Graph, named: Any = "auto", loss: str = "L") -> dict[st
     return result
 
 
-_FORWARD_LATEX = {
-    "add": "{0} + {1}", "sub": "{0} - {1}", "mul": r"{0} \odot {1}", "div": r"\frac{{{0}}}{{{1}}}",
-    "pow": "{0}^{{{1}}}", "neg": "-{0}", "exp": r"\exp\left({0}\right)", "log": r"\ln\left({0}\right)",
-    "sin": r"\sin\left({0}\right)", "cos": r"\cos\left({0}\right)", "tan": r"\tan\left({0}\right)",
-    "tanh": r"\tanh\left({0}\right)", "sigmoid": r"\sigma\left({0}\right)",
-    "relu": r"\max\left(0, {0}\right)", "sqrt": r"\sqrt{{{0}}}", "abs": r"\left|{0}\right|",
-    "square": "{0}^{{2}}", "maximum": r"\max\left({0}, {1}\right)",
-    "minimum": r"\min\left({0}, {1}\right)", "matmul": r"{0}\,{1}", "dot": r"{0} \cdot {1}",
-    "transpose": r"{0}^{{\top}}", "sum": r"\textstyle\sum {0}",
-    "mean": r"\operatorname{{mean}}\left({0}\right)", "amax": r"\max {0}", "amin": r"\min {0}",
-    "softmax": r"\operatorname{{softmax}}\left({0}\right)",
-    "reshape": r"\operatorname{{reshape}}\left({0}\right)", "broadcast": "{0}",
-}
-
-
 def _forward_latex(g: Graph, node: int) -> str:
     args = [latex_name(g.label(a)) for a in g.args(node)]
     op = g.op(node)
@@ -683,7 +632,7 @@ def _forward_latex(g: Graph, node: int) -> str:
         return r"\left[" + ", ".join(args) + r"\right]"
     if op == "broadcast":
         return rf"{args[0]}\ \text{{(broadcast to }}{_shape_latex(g.shape_of(node))})"
-    template = _FORWARD_LATEX.get(op, r"\operatorname{" + op + r"}\left(" + "{0}" + r"\right)")
+    template = OPS[op].latex or (r"\operatorname{" + op + r"}\left(" + "{0}" + r"\right)")
     text = template.format(*args)
     axis = g.params(node).get("axis")
     if axis is not None and op in ("sum", "mean", "amax", "amin", "softmax"):

@@ -71,6 +71,10 @@ class Op:
     ``formula[i](labels, consts, out_label, params)`` is its readable form; ``consts``
     holds each argument's value where it is a constant and ``None`` elsewhere.
     ``constant_local`` gives derivatives that never depend on values (``+``, ``-``).
+    ``symbolic[i](m, G, args, y)`` is the same rule as a matrix expression, the adjoint
+    that argument ``i`` receives when the output's adjoint is ``G`` (``m`` is the
+    expression builder of :mod:`graphstep.matrix`; ``args`` and ``y`` are the arguments
+    and the output as expressions); ``latex`` writes the forward step in LaTeX.
     """
 
     name: str
@@ -83,17 +87,29 @@ class Op:
     elementwise: bool = True
     shape: Callable[[tuple, dict, tuple], tuple] | None = None
     constant_local: tuple[float | None, ...] = field(default=())
+    symbolic: tuple[Callable, ...] = field(default=())
+    latex: str = ""
 
 
-def _unary(name, forward, local, formula, template=None):
+def _unary(name, forward, local, formula, symbolic, latex):
     return Op(
         name=name,
         arity=1,
         forward=lambda a, p: forward(a[0]),
         local=(lambda a, out, p: local(a[0], out),),
         formula=(lambda lab, c, y, p: formula(lab[0], y),),
-        template=template or f"{name}({{0}})",
+        template=f"{name}({{0}})",
+        symbolic=(symbolic,),
+        latex=latex,
     )
+
+
+def _pow_base_symbolic(m, G, args, y):
+    base, exponent = args
+    c = m.uniform(exponent)
+    if c is not None:
+        return m.scale(c, m.had(G, m.pow(base, c - 1)))
+    return m.had(G, m.had(exponent, m.power_of(base, m.add([exponent, m.const(-1.0)]))))
 
 
 def _pow_base_formula(labels, consts, out_label, params):
@@ -291,18 +307,22 @@ _register(
         (lambda a, out, p: 1.0, lambda a, out, p: 1.0),
         (_label_formula("1"), _label_formula("1")),
         "{0} + {1}", precedence=1, constant_local=(1.0, 1.0),
+        symbolic=(lambda m, G, a, y: G, lambda m, G, a, y: G), latex="{0} + {1}",
     ),
     Op(
         "sub", 2, lambda a, p: a[0] - a[1],
         (lambda a, out, p: 1.0, lambda a, out, p: -1.0),
         (_label_formula("1"), _label_formula("-1")),
         "{0} - {1}", precedence=1, constant_local=(1.0, -1.0),
+        symbolic=(lambda m, G, a, y: G, lambda m, G, a, y: m.neg(G)), latex="{0} - {1}",
     ),
     Op(
         "mul", 2, lambda a, p: a[0] * a[1],
         (lambda a, out, p: a[1], lambda a, out, p: a[0]),
         (lambda lab, c, y, p: lab[1], lambda lab, c, y, p: lab[0]),
         "{0}*{1}", precedence=2,
+        symbolic=(lambda m, G, a, y: m.had(G, a[1]), lambda m, G, a, y: m.had(G, a[0])),
+        latex=r"{0} \odot {1}",
     ),
     Op(
         "div", 2, lambda a, p: np.divide(a[0], a[1]),
@@ -312,6 +332,9 @@ _register(
             lambda lab, c, y, p: f"-{_wrap(lab[0])}/{power_text(_wrap(lab[1]), 2)}",
         ),
         "{0}/{1}", precedence=2,
+        symbolic=(lambda m, G, a, y: m.div(G, a[1]),
+                  lambda m, G, a, y: m.neg(m.had(G, m.div(a[0], m.pow(a[1], 2))))),
+        latex=r"\frac{{{0}}}{{{1}}}",
     ),
     Op(
         "pow", 2, _pow_forward,
@@ -321,27 +344,45 @@ _register(
         ),
         (_pow_base_formula, lambda lab, c, y, p: f"{y}·ln {_wrap(lab[0])}"),
         "{0}^{1}", precedence=4,
+        symbolic=(_pow_base_symbolic, lambda m, G, a, y: m.had(G, m.had(y, m.fn("ln", a[0])))),
+        latex="{0}^{{{1}}}",
     ),
     Op(
         "neg", 1, lambda a, p: -a[0],
         (lambda a, out, p: -1.0,),
         (_label_formula("-1"),),
         "-{0}", precedence=3, constant_local=(-1.0,),
+        symbolic=(lambda m, G, a, y: m.neg(G),), latex="-{0}",
     ),
-    _unary("exp", np.exp, lambda a, out: out, lambda a, y: f"exp({a})"),
-    _unary("log", _safe_log, lambda a, out: np.divide(1.0, a), lambda a, y: f"1/{_wrap(a)}"),
-    _unary("sin", np.sin, lambda a, out: np.cos(a), lambda a, y: f"cos({a})"),
-    _unary("cos", np.cos, lambda a, out: -np.sin(a), lambda a, y: f"-sin({a})"),
-    _unary("tan", np.tan, lambda a, out: 1.0 + out * out, lambda a, y: f"1 + {y}²"),
-    _unary("tanh", np.tanh, lambda a, out: 1.0 - out * out, lambda a, y: f"1 - {y}²"),
+    # name, forward, local derivative, its formula, the adjoint as a matrix expression, LaTeX
+    _unary("exp", np.exp, lambda a, out: out, lambda a, y: f"exp({a})",
+           lambda m, G, a, y: m.had(G, y), r"\exp\left({0}\right)"),
+    _unary("log", _safe_log, lambda a, out: np.divide(1.0, a), lambda a, y: f"1/{_wrap(a)}",
+           lambda m, G, a, y: m.div(G, a[0]), r"\ln\left({0}\right)"),
+    _unary("sin", np.sin, lambda a, out: np.cos(a), lambda a, y: f"cos({a})",
+           lambda m, G, a, y: m.had(G, m.fn("cos", a[0])), r"\sin\left({0}\right)"),
+    _unary("cos", np.cos, lambda a, out: -np.sin(a), lambda a, y: f"-sin({a})",
+           lambda m, G, a, y: m.neg(m.had(G, m.fn("sin", a[0]))), r"\cos\left({0}\right)"),
+    _unary("tan", np.tan, lambda a, out: 1.0 + out * out, lambda a, y: f"1 + {y}²",
+           lambda m, G, a, y: m.had(G, m.add([m.one, m.pow(y, 2)])), r"\tan\left({0}\right)"),
+    _unary("tanh", np.tanh, lambda a, out: 1.0 - out * out, lambda a, y: f"1 - {y}²",
+           lambda m, G, a, y: m.had(G, m.add([m.one, m.neg(m.pow(y, 2))])),
+           r"\tanh\left({0}\right)"),
     _unary("sigmoid", lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),
-           lambda a, out: out * (1.0 - out), lambda a, y: f"{y}·(1 - {y})"),
+           lambda a, out: out * (1.0 - out), lambda a, y: f"{y}·(1 - {y})",
+           lambda m, G, a, y: m.had(G, m.had(y, m.add([m.one, m.neg(y)]))),
+           r"\sigma\left({0}\right)"),
     _unary("relu", lambda x: np.maximum(x, 0.0), lambda a, out: (np.asarray(a) > 0) * 1.0,
-           lambda a, y: f"[{a} > 0]"),
+           lambda a, y: f"[{a} > 0]",
+           lambda m, G, a, y: m.had(G, m.indicator(a[0], ">", m.const(0.0))),
+           r"\max\left(0, {0}\right)"),
     _unary("sqrt", lambda x: np.sqrt(np.where(np.asarray(x) >= 0, x, np.nan)),
-           lambda a, out: np.divide(0.5, out), lambda a, y: f"1/(2·{y})"),
-    _unary("abs", np.abs, lambda a, out: np.sign(a), lambda a, y: f"sign({a})"),
-    _unary("square", np.square, lambda a, out: 2.0 * a, lambda a, y: f"2·{_wrap(a)}"),
+           lambda a, out: np.divide(0.5, out), lambda a, y: f"1/(2·{y})",
+           lambda m, G, a, y: m.div(G, m.scale(2.0, y)), r"\sqrt{{{0}}}"),
+    _unary("abs", np.abs, lambda a, out: np.sign(a), lambda a, y: f"sign({a})",
+           lambda m, G, a, y: m.had(G, m.fn("sign", a[0])), r"\left|{0}\right|"),
+    _unary("square", np.square, lambda a, out: 2.0 * a, lambda a, y: f"2·{_wrap(a)}",
+           lambda m, G, a, y: m.scale(2.0, m.had(G, a[0])), "{0}^{{2}}"),
     Op(
         "maximum", 2, lambda a, p: np.maximum(a[0], a[1]),
         (
@@ -350,6 +391,9 @@ _register(
         ),
         (lambda lab, c, y, p: f"[{lab[0]} ≥ {lab[1]}]", lambda lab, c, y, p: f"[{lab[0]} < {lab[1]}]"),
         "max({0}, {1})",
+        symbolic=(lambda m, G, a, y: m.had(G, m.indicator(a[0], "≥", a[1])),
+                  lambda m, G, a, y: m.had(G, m.indicator(a[0], "<", a[1]))),
+        latex=r"\max\left({0}, {1}\right)",
     ),
     Op(
         "minimum", 2, lambda a, p: np.minimum(a[0], a[1]),
@@ -359,6 +403,9 @@ _register(
         ),
         (lambda lab, c, y, p: f"[{lab[0]} ≤ {lab[1]}]", lambda lab, c, y, p: f"[{lab[0]} > {lab[1]}]"),
         "min({0}, {1})",
+        symbolic=(lambda m, G, a, y: m.had(G, m.indicator(a[0], "≤", a[1])),
+                  lambda m, G, a, y: m.had(G, m.indicator(a[0], ">", a[1]))),
+        latex=r"\min\left({0}, {1}\right)",
     ),
     # --- structural ops: their locals are Jacobian objects ----------------------------
     Op(
@@ -368,40 +415,46 @@ _register(
             lambda a, out, p: jac.MatmulRight(a[0], np.shape(a[1]), np.shape(out), *p["_labels"][:2]),
         ),
         (None, None), "{0} @ {1}", precedence=2, elementwise=False, shape=_matmul_shape,
+        latex=r"{0}\,{1}",
     ),
     Op(
         "transpose", 1, lambda a, p: np.transpose(a[0]),
         (lambda a, out, p: jac.Transpose(np.shape(a[0])),),
         (None,), "{0}.T", precedence=5, elementwise=False, shape=_transpose_shape,
+        latex=r"{0}^{{\top}}",
     ),
     Op(
         "sum", 1, _reduce_forward(np.sum),
         (lambda a, out, p: jac.Reduction(np.shape(a[0]), p.get("axis")),),
         (None,), "sum({0})", elementwise=False, shape=_reduce_shape("sum"),
+        latex=r"\textstyle\sum {0}",
     ),
     Op(
         "mean", 1, _reduce_forward(np.mean),
         (lambda a, out, p: jac.Reduction(
             np.shape(a[0]), p.get("axis"), _mean_scale(np.shape(a[0]), p.get("axis"))),),
         (None,), "mean({0})", elementwise=False, shape=_reduce_shape("mean"),
+        latex=r"\operatorname{{mean}}\left({0}\right)",
     ),
     Op(
         "amax", 1, _reduce_forward(np.max), (_extreme_local(np.argmax),), (None,),
-        "max({0})", elementwise=False, shape=_reduce_shape("max"),
+        "max({0})", elementwise=False, shape=_reduce_shape("max"), latex=r"\max {0}",
     ),
     Op(
         "amin", 1, _reduce_forward(np.min), (_extreme_local(np.argmin),), (None,),
-        "min({0})", elementwise=False, shape=_reduce_shape("min"),
+        "min({0})", elementwise=False, shape=_reduce_shape("min"), latex=r"\min {0}",
     ),
     Op(
         "softmax", 1, _softmax_forward,
         (lambda a, out, p: jac.Softmax(out, p.get("axis", -1), p["_labels"][-1]),),
         (None,), "softmax({0})", elementwise=False, shape=_softmax_shape,
+        latex=r"\operatorname{{softmax}}\left({0}\right)",
     ),
     Op(
         "reshape", 1, lambda a, p: np.reshape(a[0], p["shape"]),
         (lambda a, out, p: jac.Reshape(np.shape(a[0]), np.shape(out)),),
         (None,), "reshape({0})", elementwise=False, shape=_reshape_shape,
+        latex=r"\operatorname{{reshape}}\left({0}\right)",
     ),
     Op(
         "broadcast", 1, lambda a, p: np.broadcast_to(a[0], p["shape"]),  # a read-only view
@@ -414,7 +467,8 @@ _register(
     ),
 )
 
-OPS["dot"] = replace(OPS["matmul"], name="dot", template="dot({0}, {1})", precedence=5)
+OPS["dot"] = replace(OPS["matmul"], name="dot", template="dot({0}, {1})", precedence=5,
+                     latex=r"{0} \cdot {1}")
 
 #: Names usable as functions, in strings and as ``gs.<name>``, mapped to their op.
 FUNCTIONS: dict[str, str] = {
