@@ -1,11 +1,14 @@
 """The op table: every operation graphstep knows, declared once.
 
 An :class:`Op` entry holds the forward computation, each argument's local
-derivative (numerically and as a formula) and the shape rule. Elementwise ops give
-their derivative as an elementwise value ``d`` (a float for scalars); the graph turns
-it into ``diag(d)`` for tensors. Structural ops (``matmul``, ``sum``, ``transpose``,
-...) give a :class:`~graphstep.jacobians.Jacobian` directly. Adding an op means adding
-one entry to :data:`OPS`.
+derivative (numerically, as a formula and as a matrix expression), the shape rule and
+how to write the op as text and LaTeX. Elementwise ops give their derivative as an
+elementwise value ``d`` (a float for scalars); the graph turns it into ``diag(d)`` for
+tensors. Structural ops (``matmul``, ``sum``, ``transpose``, ...) give a
+:class:`~graphstep.jacobians.Jacobian` directly. Adding an op means adding one entry to
+:data:`OPS` (and its name to :data:`FUNCTIONS`): the parser, every algorithm, the
+pictures and the steppers then know it. Tracing it as ``gs.<name>`` takes one line in
+:mod:`graphstep.trace` and an export.
 
 >>> float(OPS["sin"].forward((0.0,), {}))
 0.0
