@@ -134,7 +134,10 @@ def test_raster_size_is_capped_before_rendering():
     wide = '<svg xmlns="http://www.w3.org/2000/svg" width="3000" height="2000"/>'
     image = Image.open(io.BytesIO(backend.svg_to_png(wide)))
     assert image.size[0] * image.size[1] <= backend.DEFAULT_PIXELS
-    assert image.size[0] >= 3000
+    # 3000x2000 = 6e6 px, so the scale is sqrt(12e6 / 6e6) = sqrt(2) (below the default 2)
+    zoom = (backend.DEFAULT_PIXELS / (3000 * 2000)) ** 0.5
+    assert zoom < backend.DEFAULT_SCALE
+    assert image.size == (pytest.approx(3000 * zoom, abs=1), pytest.approx(2000 * zoom, abs=1))
     with pytest.raises(gs.RenderError, match="positive"):
         backend.svg_to_png(wide, scale=-1)
 

@@ -124,6 +124,12 @@ def test_render_svg_png_and_dot(tmp_path):
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out/graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    with Image.open(tmp_path / "out/graph.png") as image:
+        pixels = np.asarray(image.convert("L"))
+    assert pixels.min() < 80 and pixels.max() == 255  # ink on a white page
+    assert pixels.shape[0] > pixels.shape[1]  # --direction BT: the graph runs bottom to top
 
 def test_render_dot_with_style_options(tmp_path):
     args = ("render", "x * exp(x^2)", "--at", "x=1.5", "-o")

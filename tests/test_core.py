@@ -381,11 +381,19 @@ def test_gradcheck_catches_a_wrong_derivative(monkeypatch):
     monkeypatch.setitem(ops.OPS, "sin", wrong)
     report = gs.gradcheck(gs.parse("sin(x)", x=0.3))
     assert not report.ok and "MISMATCH" in str(report)
+    (row,) = report.rows
+    assert row.analytic == pytest.approx(math.sin(0.3), rel=1e-12)  # the wrong local derivative
+    assert row.numeric == pytest.approx(math.cos(0.3), rel=1e-7)  # differences still see cos
 
 
 def test_gradcheck_samples_large_inputs():
     report = gs.gradcheck(gs.parse("sum(v**2)", v=np.arange(100.0)), max_elements=10)
     assert report.ok and len(report.rows) == 10 and report.skipped == {"v": 90}
+    assert len({row.index for row in report.rows}) == 10  # ten different entries
+    for row in report.rows:  # d/dv_i sum(v²) = 2 v_i, and v_i = i
+        assert row.input == "v" and row.analytic == pytest.approx(2.0 * row.index[0], abs=1e-12)
+        # rounding in a sum of size ~3e5, divided by a step of 1e-6: about 1e-4 at most
+        assert row.numeric == pytest.approx(2.0 * row.index[0], rel=1e-6, abs=1e-4)
 
 
 def test_edge_matrix_powers_count_paths_of_each_length_and_inverse_sums_them():

@@ -37,6 +37,8 @@ def test_demo_builds_pictures_players_gifs_and_an_index(tmp_path):
         for filename in (f"{name}.svg", f"{name}-player.html", f"{name}.gif"):
             assert (out / filename).stat().st_size > 0
             assert f'href="{filename}"' in index
+        assert "</svg>" in (out / f"{name}.svg").read_text(encoding="utf-8")
+        assert (out / f"{name}.gif").read_bytes()[:6] == b"GIF89a"
         assert html.escape(example.title) in index
         assert html.escape(example.expression) in index
         assert html.escape(example.note) in index
@@ -63,7 +65,14 @@ def test_demo_in_process_compares_with_the_closed_form(tmp_path):
     assert set(sigmoid.files) == {"svg", "player"}
     dot = result.entries[1]
     assert [row[0] for row in dot.rows] == ["w", "x"] and all(row[4] for row in dot.rows)
-    assert (tmp_path / "index.html").exists()
+    assert all(row[3] < 1e-9 for entry in result.entries for row in entry.rows)  # max difference
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert f"{s * (1 - s):.6g}" in index
+    assert "2 of 2</span> examples match their closed form" in index
+    for entry in result.entries:
+        assert "</svg>" in (tmp_path / entry.files["svg"]).read_text(encoding="utf-8")
+        assert "<svg" in (tmp_path / entry.files["player"]).read_text(encoding="utf-8")
+        assert f'href="{entry.files["player"]}"' in index
 
 
 def test_demo_without_a_graphviz_executable_still_writes_the_index(tmp_path):

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import graphstep as gs
 from graphstep.gallery import EXAMPLES
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
@@ -104,13 +105,17 @@ def test_x_exp_x2_names_the_slides_mistake(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["x_exp_x2.py", str(tmp_path)])
     try:
         runpy.run_path(str(EXAMPLES_DIR / "x_exp_x2.py"), run_name="__main__")
-    except Exception:  # pictures need the renderer; the numbers are printed before them
+    except gs.RenderError:  # pictures need the renderer; the numbers are printed before them
         pass
     out = capsys.readouterr().out
     x = 1.5
-    assert f"e^(x^2) = {np.exp(x * x):.10g}" in out
-    assert f"off by {2 * x * x * np.exp(x * x):.10g}" in out
-    assert "finds 2 paths" in out
+    e = np.exp(x * x)
+    closed = e * (2 * x * x + 1)
+    assert f"e^(x^2) = {e:.10g}" in out
+    assert f"off by {2 * x * x * e:.10g}" in out
+    assert f"the slide's terms add up to {sum([x * e * x, x * e * x, e]):.10g}" in out
+    assert f"finds 2 paths (not three), whose products sum to {closed:.10g}" in out
+    assert "dy/dx: graphstep and the closed form agree" in out
 
 
 @pytest.mark.backend
@@ -121,5 +126,8 @@ def test_example_runs_as_a_script_into_default_out(tmp_path):
     x = 0.5
     printed = parse_printed(result.stdout)
     assert float(printed[("gradient", "x")]) == pytest.approx(6 * (x * x + 9) ** 2 * 2 * x, rel=1e-9)
-    assert (tmp_path / "out" / "power_chain.svg").exists()
-    assert (tmp_path / "out" / "power_chain-player.html").exists()
+    svg = (tmp_path / "out" / "power_chain.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") or svg.startswith("<svg")
+    assert "</svg>" in svg and f"{6 * (x * x + 9) ** 2 * 2 * x:.4g}" in svg  # the gradient, drawn
+    player = (tmp_path / "out" / "power_chain-player.html").read_text(encoding="utf-8")
+    assert player.startswith("<!DOCTYPE html>") and "<svg" in player

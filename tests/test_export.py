@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 
 import pytest
@@ -119,6 +120,8 @@ def test_save_all_numbered_svg_and_png(xexp, tmp_path):
     pngs = export.save_all(s, tmp_path / "png", fmt="png", scale=1)
     sizes = {Image.open(p).size for p in pngs}
     assert len(pngs) == len(s) and len(sizes) == 1
+    width, height = backend.svg_size(export.frames(s)[0])  # scale=1: one pixel per CSS pixel
+    assert sizes == {(math.ceil(width), math.ceil(height))}
     with pytest.raises(gs.RenderError, match="svg or png"):
         export.save_all(s, tmp_path, fmt="jpg")
 

@@ -32,7 +32,17 @@ def test_readme_examples_run_in_order(tmp_path, monkeypatch, capsys):
     assert "G_W1 = Xᵀ G_u1" in printed
     for name in ("graph.svg", "player.html", "paths.gif"):
         assert (tmp_path / name).stat().st_size > 0
-    assert len(list((tmp_path / "frames").iterdir())) == len(gs.steps(namespace["g"], mode="paths"))
+    svg = (tmp_path / "graph.svg").read_text(encoding="utf-8")
+    assert "</svg>" in svg and "9.488" in svg  # e^{x^2} at x = 1.5, on u2 and its edge
+    assert "<svg" in (tmp_path / "player.html").read_text(encoding="utf-8")
+    from PIL import Image
+
+    n_steps = len(gs.steps(namespace["g"], mode="paths"))
+    with Image.open(tmp_path / "paths.gif") as gif:
+        assert gif.format == "GIF" and gif.n_frames == n_steps
+    frames = sorted((tmp_path / "frames").iterdir())
+    assert len(frames) == n_steps and all(f.suffix == ".svg" for f in frames)
+    assert "path 2 of 2" in frames[1].read_text(encoding="utf-8")
 
 
 def test_readme_numbers():

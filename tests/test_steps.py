@@ -488,4 +488,4 @@ def test_mimebundle_delegates_to_render(g, monkeypatch):
     s = gs.steps(g, "paths")
     monkeypatch.setattr(render, "mimebundle", lambda obj, svg_only=None: {"text/plain": obj})
     assert s._repr_mimebundle_() == {"text/plain": s}
-    assert steps_module.steps is steps
+    assert steps_module.steps is steps and gs.steps is steps  # the public name is this function

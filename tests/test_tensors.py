@@ -531,7 +531,8 @@ def test_dense_form_refuses_past_the_size_limit():
     J = big.local(big.output, 0)
     with pytest.raises(gs.SizeLimitError, match="dense limit"):
         J.dense()
-    assert J.vjp(np.ones((2100, 1000))).shape == (2100, 1000)  # vjp never builds it
+    pulled = J.vjp(np.ones((2100, 1000)))  # vjp never builds it
+    assert pulled.shape == (2100, 1000) and np.all(pulled == 2.0)  # d(2A)/dA = 2 everywhere
     with pytest.raises(gs.SizeLimitError, match="more than"):
         gs.jacobian(big, "A")
 
@@ -603,6 +604,11 @@ def test_gradients_come_back_in_the_input_shape():
     for k, value in values.items():
         assert np.shape(result[k]) == np.shape(value)
     assert isinstance(result["s"], float)
+    s, v, M, T = (values[k] for k in "svMT")
+    assert_close(result["s"], T.sum() + (v @ M).sum(), 1e-12, 1e-12)
+    assert_close(result["T"], np.full(T.shape, s), 0, 0)
+    assert_close(result["v"], s * M.sum(axis=1), 1e-12, 1e-12)  # sum(v @ M) = v · (M 1)
+    assert_close(result["M"], s * np.outer(v, np.ones(2)), 1e-12, 1e-12)
 
 
 def test_grad_for_a_list_of_inputs_skips_the_others():

@@ -35,6 +35,8 @@ def test_constructors():
     np.testing.assert_array_equal(parse_value("full(2, 3, -0.5)"), np.full((2, 3), -0.5))
     uniform = parse_value("rand(1000)", seed=4)
     assert uniform.min() >= 0 and uniform.max() < 1
+    np.testing.assert_array_equal(uniform, np.random.default_rng(4).random(1000))
+    np.testing.assert_array_equal(parse_value("rand(2, 3)", seed=4), np.random.default_rng(4).random((2, 3)))
 
 
 def test_randn_is_reproducible_with_a_seed_and_matches_numpy():
