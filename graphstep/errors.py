@@ -2,6 +2,15 @@
 
 Every error a user can cause is a :class:`GraphstepError`; its message names the
 sub-expression involved and the shapes or values that made it fail.
+
+>>> import graphstep as gs
+>>> try:
+...     gs.parse("W @ v", W=[[1.0, 2.0]], v=[1.0, 2.0, 3.0])
+... except gs.GraphstepError as error:
+...     print(type(error).__name__, error)
+ShapeError matmul: W (1x2) @ v (3,): inner dimensions 2 and 3 differ (at column 1)
+>>> issubclass(gs.ParseError, gs.GraphstepError), issubclass(gs.DomainWarning, UserWarning)
+(True, True)
 """
 
 from __future__ import annotations

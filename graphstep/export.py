@@ -71,20 +71,6 @@ ANIMATION_MIN_SCALE = 0.2
 PLAYER_LIMIT = 1_500_000
 
 
-class _Steps:
-    """A minimal stepper (graph + list of steps) for doctests and internal use."""
-
-    def __init__(self, graph: Graph, steps: Sequence[Step], index: int = 0):
-        self.graph, self.steps, self.index = graph, list(steps), index
-
-    @property
-    def current(self) -> Step:
-        return self.steps[self.index]
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-
 def _check_stepper(stepper: Any) -> tuple[Graph, list[Step]]:
     graph, steps = getattr(stepper, "graph", None), getattr(stepper, "steps", None)
     if not isinstance(graph, Graph) or steps is None:

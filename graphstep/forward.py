@@ -79,7 +79,12 @@ def _scalar_tangents(g: Graph, result: list[Any], source: int) -> list[Any]:
 
 
 def forward_derivative(g: Graph, wrt: str, direction: Any = None) -> Any:
-    """The output's directional derivative along ``direction`` in ``wrt`` (forward mode)."""
+    """The output's directional derivative along ``direction`` in ``wrt`` (forward mode).
+
+    >>> import graphstep as gs
+    >>> forward_derivative(gs.parse("[ln(x^2), sin(3*x)]", x=1.0), "x").round(4).tolist()
+    [2.0, -2.97]
+    """
     tangent = tangents(g, wrt, direction)[g.output]
     if tangent is None:
         shape = g.shape_of(g.output)

@@ -102,6 +102,13 @@ class Graph:
     Build one with :func:`graphstep.parse` or :func:`graphstep.graph`. Attributes:
     ``output`` (node id), ``value`` (output value), ``inputs`` (input names in order of
     first appearance) and ``nx`` (the networkx view).
+
+    >>> import graphstep as gs
+    >>> g = gs.parse("sin(x) * x", x=0.0)
+    >>> g.output, g.value, g.inputs, [g.label(n) for n in range(len(g))]
+    (2, 0.0, ['x'], ['x', 'u1', 'u2'])
+    >>> g.args(g.output), g.edge_formula(g.output, 0), g.local(g.output, 0)
+    ((1, 0), 'x', 0.0)
     """
 
     def __init__(self, output: Var, strict: bool = False):

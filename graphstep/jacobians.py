@@ -131,6 +131,12 @@ class Jacobian:
     Subclasses implement :meth:`vjp` (``g -> g J``, the backward direction) and
     :meth:`jvp` (``t -> J t``, the forward direction); :meth:`dense` is derived
     from them unless a subclass knows better.
+
+    >>> J = Reduction((2, 3), axis=0)  # column sums: (2, 3) -> (3,)
+    >>> J.kind, J.shape, J.formula
+    ('reduction', (3, 6), '1ᵀ along axis 0')
+    >>> J.vjp(np.array([1.0, 2.0, 3.0])).tolist()
+    [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]]
     """
 
     kind = "jacobian"

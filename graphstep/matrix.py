@@ -432,6 +432,12 @@ class Formula:
     gives each named adjoint's own formula (seed 000's ``G^l`` recursion), in the order
     a reader needs them, nearest the input first (backprop computes them the other
     way round); ``forward`` lists the forward steps whose values the formulas use.
+
+    >>> import numpy as np, graphstep as gs
+    >>> g = gs.parse("sum((t - M @ v)^2)", M=np.ones((3, 2)), v=np.array([1.0, 2.0]), t=np.zeros(3))
+    >>> formula = gs.backprop_formulas(g)["M"]
+    >>> formula.check().ok, formula.evaluate().shape
+    (True, (3, 2))
     """
 
     graph: Graph

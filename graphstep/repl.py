@@ -231,10 +231,16 @@ class Repl:
         self.stepper.goto(k - 1)
         self.show_current()
 
+    def _no_arguments(self, rest: list[str], command: str) -> None:
+        if rest:
+            raise InputError(f"{command} takes no argument, got {' '.join(rest)!r}")
+
     def do_step(self, rest: list[str]) -> None:
+        self._no_arguments(rest, "step")
         self.show_current()
 
     def do_list(self, rest: list[str]) -> None:
+        self._no_arguments(rest, "list")
         s = self.stepper
         width = len(str(len(s)))
         for k, step in enumerate(s):
@@ -273,6 +279,7 @@ class Repl:
             self.say(paths_report(self.graph, name))
 
     def do_grad(self, rest: list[str]) -> None:
+        self._no_arguments(rest, "grad")
         self.say(grad_report(self.graph, check=False))
 
     def do_show(self, rest: list[str]) -> None:

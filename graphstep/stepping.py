@@ -90,6 +90,13 @@ class Step:
     gradient) and ``product`` a path step's product of local derivatives.
     ``graph`` is the Graph walked (it is what ``str(step)`` prints the table of: the
     sentence, then the nodes with their values and adjoints or tangents as known).
+
+    >>> import graphstep as gs
+    >>> step = gs.steps(gs.parse("x * exp(x**2)", x=1.5), "paths").steps[1]
+    >>> step.kind, step.title, round(step.result, 2), step.focus_nodes
+    ('path', 'path 2 of 2', 52.18, (4, 3, 2, 0))
+    >>> step.text
+    'path 2 of 2 (u3 ← u2 ← u1 ← x): 1 · x · exp(u1) · 2·x = 1 · 1.5 · 9.488 · 3 = 42.69; sum so far 52.18'
     """
 
     mode: str
@@ -876,7 +883,7 @@ class _Builder:
             self.add(self._tangent_text(n, edges, tangent, x if full else ""), _prime(g.label(n)), "tangent",
                      focus_nodes=(n,) + _unique(a for a, _, _ in edges), focus_edges=tuple(edges),
                      locals=locals_, tangents=known.view(), wrt=wrt, result=tangent[n])
-        self._forward_result(wrt, tangent, known, direction, full)
+        self._forward_result(wrt, tangent, known, direction)
 
     def _tangent_text(self, n: int, edges: list[Edge], tangent: list[Any], full: str) -> str:
         # ``full`` is the input's label when each tangent is the whole ∂u/∂x, else empty.
@@ -896,8 +903,7 @@ class _Builder:
         return (f"{_prime(label)} = {symbolic} (local Jacobian{plural} {maps}, applied to the "
                 f"argument's tangent), so {what} is {_show(total)}")
 
-    def _forward_result(self, wrt: str, tangent: list[Any], known: _Growing, direction: Any,
-                        full: bool) -> None:
+    def _forward_result(self, wrt: str, tangent: list[Any], known: _Growing, direction: Any) -> None:
         g = self.g
         out, source = g.output, g.node(wrt)
         o = g.label(out)

@@ -39,6 +39,11 @@ class Var:
     Arithmetic (``+ - * / ** @``, unary ``-``, ``.T``, reflected and in-place forms)
     and the functions of :mod:`graphstep` build new Vars. ``.value`` holds the number
     (a float or a numpy array).
+
+    >>> x = var("x", 3.0)
+    >>> y = (2 * x + 1).relu()
+    >>> y.op, y.value, [a.op for a in y.args]
+    ('relu', 7.0, ['add'])
     """
 
     __slots__ = ("op", "args", "value", "params", "name", "id", "depth", "text")
@@ -396,7 +401,11 @@ square = _unary("square")
 
 
 def ln(x: Any) -> Var:
-    """The natural logarithm (same op as :func:`log`)."""
+    """The natural logarithm (same op as :func:`log`).
+
+    >>> ln(var("x", 1.0)).op, ln(var("x", 1.0)).value
+    ('log', 0.0)
+    """
     return apply("log", x)
 
 
@@ -479,7 +488,11 @@ def reshape(x: Any, shape: Iterable[int] | int) -> Var:
 
 
 def transpose(x: Any) -> Var:
-    """The transpose, like ``x.T``."""
+    """The transpose, like ``x.T``.
+
+    >>> transpose(var("A", [[1.0, 2.0, 3.0]])).shape
+    (3, 1)
+    """
     return _as_var(x).T
 
 

@@ -59,10 +59,11 @@ def test_mode_with_wrt_and_reverse_numbers():
 
 
 def test_bad_commands_print_one_line_and_continue():
-    result = repl("frobnicate\ng 99\ng two\nmode sideways\nwrt q\nn 1 2\n\"open\nn\nq\n")
+    result = repl("frobnicate\ng 99\ng two\nmode sideways\nwrt q\nn 1 2\n\"open\nstep 5\n"
+                  "grad q\nn\nq\n")
     assert result.returncode == 0
     errors = result.stderr.splitlines()
-    assert len(errors) == 7, result.stderr
+    assert len(errors) == 9, result.stderr
     assert all(line.startswith("error: ") for line in errors)
     assert "unknown command 'frobnicate'" in errors[0]
     assert "steps 1 to 3" in errors[1]
@@ -71,6 +72,8 @@ def test_bad_commands_print_one_line_and_continue():
     assert "'two'" in errors[2] and "step number" in errors[2]
     assert "'1 2'" in errors[5]
     assert "cannot read '\"open'" in errors[6]
+    assert "step takes no argument, got '5'" in errors[7]
+    assert "grad takes no argument, got 'q'" in errors[8]
     assert "Traceback" not in result.stderr
     assert "[step 2 of 3 (paths)]" in result.stdout  # the n after the errors still ran
 

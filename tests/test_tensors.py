@@ -730,3 +730,19 @@ def test_random_matmul_combinations_against_autograd(data, m, n, kind):
     for i, k in enumerate("ab"):
         assert_close(gs.grad(g, k), ag_grad(loss, i)(a, b), 1e-10, 1e-12)
         assert_close(gs.path_sum(g, k), gs.grad(g, k), 1e-10, 1e-12)
+
+
+def test_dense_jacobian_applies_its_matrix_both_ways_and_composes():
+    rng = np.random.default_rng(3)
+    matrix = rng.normal(size=(6, 4))
+    J = jac.Dense(matrix, (2, 2), (2, 3), "A")
+    assert J.kind == "dense" and J.shape == (6, 4)
+    g, t = rng.normal(size=(2, 3)), rng.normal(size=(2, 2))
+    np.testing.assert_allclose(J.vjp(g), (g.ravel() @ matrix).reshape(2, 2))
+    np.testing.assert_allclose(J.jvp(t), (matrix @ t.ravel()).reshape(2, 3))
+    np.testing.assert_array_equal(J.dense(), matrix)
+    d = rng.normal(size=(2, 2))
+    chained = jac.compose(J, jac.Diagonal(d, "diag(d)"))
+    np.testing.assert_allclose(chained.dense(), matrix @ np.diag(d.ravel()))
+    np.testing.assert_allclose(jac.to_dense(chained, layout="denominator"),
+                               (matrix @ np.diag(d.ravel())).T)
