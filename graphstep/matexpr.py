@@ -937,7 +937,7 @@ def _matmul(a: Expr, b: Expr) -> Expr:
     """``a b`` with numbers pulled in front: ``A (2·G)`` -> ``2·(A G)``."""
     ca, a = _pull(a)
     cb, b = _pull(b)
-    shape = np.matmul(np.empty(a.shape), np.empty(b.shape)).shape
+    shape = tuple(a.shape[:-1]) + tuple(b.shape[1:])  # vectors and matrices, as numpy's @
     return scale(ca * cb, MatMul(shape, a, b))
 
 

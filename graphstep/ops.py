@@ -210,7 +210,7 @@ def _reshape_shape(shapes, params, texts):
             f"reshape: {texts[0]} {jac.shape_paren(shapes[0])} holds {size} numbers and "
             f"cannot be read as shape {target}"
         )
-    return np.empty(shapes[0]).reshape(target).shape
+    return tuple(size // int(np.prod(known)) if n == -1 else n for n in target)
 
 
 def _stack_shape(shapes, params, texts):
