@@ -14,6 +14,7 @@ on first use. Local derivatives are computed on first use too, and cached.
 from __future__ import annotations
 
 import gc
+import math
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -325,7 +326,9 @@ class Graph:
             if op_name in ("input", "const"):
                 continue
             value = self._values[i]
-            if np.all(np.isfinite(value)):
+            # a finite sum means every element is finite (one pass, no temporary array);
+            # only when the sum is not finite (or overflows) look element by element
+            if math.isfinite(np.sum(value)) or np.all(np.isfinite(value)):
                 continue
             args = [self._values[a] for a in self._args[i]]
             if not all(np.all(np.isfinite(a)) for a in args):
