@@ -16,10 +16,11 @@ from __future__ import annotations
 import gc
 import math
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
+from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
@@ -53,6 +54,7 @@ FORMULA = "formula"
 ARG = "arg"
 
 EXPR_LIMIT = 80
+_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})  # shared by every node without params
 
 
 @dataclass
@@ -62,7 +64,8 @@ class EdgeArrays:
     Edge ``e`` runs from ``tails[e]`` into ``heads[e]`` as argument ``positions[e]``;
     edges are numbered node by node, so argument ``k`` of node ``n`` is edge
     ``offsets[n] + k``. ``by_depth`` lists the edges deepest head first (the order
-    reverse accumulation needs) and ``levels`` the slices of equal head depth.
+    reverse accumulation needs), ``tails_by_depth``/``heads_by_depth`` are the edges'
+    ends in that order, and ``levels`` the slices of equal head depth.
     """
 
     tails: np.ndarray
@@ -70,6 +73,8 @@ class EdgeArrays:
     positions: np.ndarray
     offsets: np.ndarray
     by_depth: np.ndarray
+    tails_by_depth: np.ndarray
+    heads_by_depth: np.ndarray
     levels: list[tuple[int, int]]
     groups: dict[str, np.ndarray]
 
@@ -85,6 +90,8 @@ class EdgeArrays:
         small = np.int16 if len(depths) and negated.min() > -(2**15) else np.int64
         head_depth = negated.astype(small)[self.heads]
         self.by_depth = np.argsort(head_depth, kind="stable")
+        self.tails_by_depth = self.tails[self.by_depth]
+        self.heads_by_depth = self.heads[self.by_depth]
         sorted_depth = head_depth[self.by_depth]  # ascending negated depth: deepest first
         cuts = (np.flatnonzero(np.diff(sorted_depth)) + 1).tolist()
         self.levels = list(zip([0] + cuts, cuts + [count]))
@@ -119,12 +126,13 @@ class Graph:
         gc.disable()  # building many small tuples would trigger needless collections
         try:
             order = _ancestors(output)
-            index = {v.id: i for i, v in enumerate(order)}
+            for i, v in enumerate(order):
+                v.index = i
             self._vars = order
             self._ops = [v.op for v in order]
-            self._args = [tuple([index[a.id] for a in v.args]) for v in order]
+            self._args = [tuple([a.index for a in v.args]) for v in order]
             self._values = [v.value for v in order]
-            self._params = [v.params or {} for v in order]
+            self._params = [v.params or _NO_PARAMS for v in order]
             self._depths = [v.depth for v in order]
             self.edge_arrays = EdgeArrays(self._args, self._depths, self._ops)
         finally:
@@ -190,7 +198,7 @@ class Graph:
     def label(self, node: int) -> str:
         return self.labels[node]
 
-    def params(self, node: int) -> dict:
+    def params(self, node: int) -> Mapping[str, Any]:
         return self._params[node]
 
     def edges(self) -> Iterator[tuple[int, int, int]]:

@@ -104,8 +104,7 @@ def _scalar_adjoints(g: Graph, seed: float) -> np.ndarray:
     """Reverse accumulation on a scalar graph, one depth level at a time (an array by node)."""
     edges = g.edge_arrays
     local = scalar_locals(g)[edges.by_depth]
-    tails = edges.tails[edges.by_depth]
-    heads = edges.heads[edges.by_depth]
+    tails, heads = edges.tails_by_depth, edges.heads_by_depth
     adjoint = np.zeros(len(g))
     adjoint[g.output] = seed
     if len(edges.levels) * 32 > len(tails):  # deep and narrow (a chain): a plain loop is faster

@@ -46,7 +46,8 @@ class Var:
     ('relu', 7.0, ['add'])
     """
 
-    __slots__ = ("op", "args", "value", "params", "name", "id", "depth", "text")
+    # ``index`` is scratch space for graph construction (the node id being assigned)
+    __slots__ = ("op", "args", "value", "params", "name", "id", "depth", "text", "index")
     __array_ufunc__ = None  # numpy defers to Var's reflected operators
 
     def __init__(self, op: str, args: tuple, value: Any, params: dict | None = None,
@@ -58,11 +59,17 @@ class Var:
         self.name = name
         self.text = text
         self.id = next(_ids)
-        depth = 0
-        for a in args:
-            if a.depth > depth:
-                depth = a.depth
-        self.depth = depth + 1 if args else 0
+        if not args:
+            self.depth = 0
+        elif len(args) == 2:
+            first, second = args[0].depth, args[1].depth
+            self.depth = (first if first > second else second) + 1
+        else:  # (this module's max is gs.max: no builtins here)
+            deepest = 0
+            for a in args:
+                if a.depth > deepest:
+                    deepest = a.depth
+            self.depth = deepest + 1
 
     # --- description -----------------------------------------------------------------
     @property
