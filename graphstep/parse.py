@@ -15,6 +15,7 @@ functions, list literals and ``.T``. Nothing is ever passed to ``eval`` or
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import math
 import re
@@ -317,6 +318,30 @@ def _with_text(v: Var, text: str) -> Var:
     return v
 
 
+@functools.lru_cache(maxsize=256)
+def _syntax_tree(text: str) -> tuple[_Source, ast.Expression]:
+    """The checked syntax tree of ``text`` (cached: a training loop parses one text often).
+
+    The tree is only ever read, so sharing it between calls is safe.
+    """
+    source = _Source(text)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * MAX_LENGTH))  # a long a+b+...+z chain nests deeply
+    try:
+        tree = ast.parse(source.text, mode="eval")
+    except SyntaxError as error:
+        col = source.column(error.lineno or 1, (error.offset or 1) - 1)
+        raise ParseError(f"cannot read {text!r} at column {col}: {error.msg}") from None
+    except (RecursionError, MemoryError, ValueError) as error:
+        raise ParseError(f"cannot read the expression: {error}") from None
+    finally:
+        sys.setrecursionlimit(limit)
+    count = sum(1 for _ in ast.walk(tree))
+    if count > MAX_NODES:
+        raise ParseError(f"the expression has {count:,} syntax nodes; the limit is {MAX_NODES:,}")
+    return source, tree
+
+
 def parse(expression: str, *, strict: bool = False, at: dict[str, Any] | None = None,
           **values: Any) -> Graph:
     """Read ``expression`` into a :class:`~graphstep.graph.Graph`, with inputs ``values``.
@@ -345,21 +370,7 @@ def parse(expression: str, *, strict: bool = False, at: dict[str, Any] | None = 
             raise InputError(f"input name {name!r} is not a valid identifier")
         if name in FUNCTIONS or name in CONSTANTS:
             raise InputError(f"{name!r} is a function or constant name; call the input something else")
-    source = _Source(expression.strip())
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 4 * MAX_LENGTH))  # a long a+b+...+z chain nests deeply
-    try:
-        tree = ast.parse(source.text, mode="eval")
-    except SyntaxError as error:
-        col = source.column(error.lineno or 1, (error.offset or 1) - 1)
-        raise ParseError(f"cannot read {expression.strip()!r} at column {col}: {error.msg}") from None
-    except (RecursionError, MemoryError, ValueError) as error:
-        raise ParseError(f"cannot read the expression: {error}") from None
-    finally:
-        sys.setrecursionlimit(limit)
-    count = sum(1 for _ in ast.walk(tree))
-    if count > MAX_NODES:
-        raise ParseError(f"the expression has {count:,} syntax nodes; the limit is {MAX_NODES:,}")
+    source, tree = _syntax_tree(expression.strip())
     reader = _Reader(source, values)
     output = reader.read(tree)
     unused = [name for name in values if name not in reader.inputs]

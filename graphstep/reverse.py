@@ -52,6 +52,17 @@ def adjoints(g: Graph, seed: Any = 1.0, wrt: Iterable[str] | None = None) -> lis
         for node in g.edge_arrays.groups.get("const", np.empty(0, int)).tolist():
             result[node] = None
         return result
+    return _tensor_adjoints(g, seed, wrt, release=False)
+
+
+def _tensor_adjoints(g: Graph, seed: Any, wrt: Iterable[str] | None, release: bool) -> list[Any]:
+    """Reverse accumulation node by node, applying each local derivative as a vjp.
+
+    With ``release`` (what :func:`grad` asks for) only the inputs' adjoints are kept:
+    every other adjoint is dropped once it has been passed on, and local derivatives are
+    not cached on the graph, so large intermediate arrays are freed as early as numpy's
+    own hand-written backprop frees them.
+    """
     ops = g._ops
     skip = [op == "const" for op in ops]
     if wrt is not None:  # skip every node no wanted input flows into
@@ -60,6 +71,7 @@ def adjoints(g: Graph, seed: Any = 1.0, wrt: Iterable[str] | None = None) -> lis
             skip[node] = node not in wanted and all(skip[a] for a in g.args(node))
     result: list[Any] = [None] * len(g)
     result[g.output] = seed if np.ndim(seed) else float(seed)
+    cached = g._locals
     for head in range(g.output, -1, -1):
         upstream = result[head]
         if upstream is None:
@@ -67,8 +79,15 @@ def adjoints(g: Graph, seed: Any = 1.0, wrt: Iterable[str] | None = None) -> lis
         for pos, tail in enumerate(g.args(head)):
             if skip[tail]:
                 continue
-            contribution = jac.vjp(g.local(head, pos), upstream)
+            if release:
+                local = cached.get((head, pos))
+                local = g._compute_local(head, pos) if local is None else local
+            else:
+                local = g.local(head, pos)
+            contribution = jac.vjp(local, upstream)
             result[tail] = contribution if result[tail] is None else result[tail] + contribution
+        if release and ops[head] != "input":
+            result[head] = None
     return result
 
 
@@ -142,7 +161,7 @@ def grad(g: Graph, wrt: str | Iterable[str] | None = None) -> Any:
         array = _scalar_adjoints(g, 1.0)
         grads = {name: float(array[node]) for name, node in zip(names, nodes)}
         return grads[wrt] if single else grads
-    result = adjoints(g, wrt=names if wrt is not None else None)
+    result = _tensor_adjoints(g, 1.0, names if wrt is not None else None, release=True)
     grads = {}
     handed_out: set[int] = set()
     for name, node in zip(names, nodes):
