@@ -16,7 +16,7 @@ import numpy as np
 
 import graphstep as gs
 
-__all__ = ["output_dir", "number", "show", "print_paths", "agree", "save_pictures"]
+__all__ = ["output_dir", "number", "show", "print_paths", "three_ways", "agree", "save_pictures"]
 
 
 def output_dir() -> Path:
@@ -48,6 +48,16 @@ def print_paths(g: gs.Graph, wrt: str, limit: int = 12) -> None:
             print(f"  ... and {total - limit} more")
             break
         print(f"  {k + 1:>2}. {path.describe(g)}")
+
+
+def three_ways(g: gs.Graph) -> None:
+    """For every input: the paths table, then the derivative as a path sum, by reverse
+    accumulation and by forward mode (a scalar output's gradient)."""
+    for name in g.inputs:
+        print_paths(g, name)
+        show(f"path sum {name}", gs.path_sum(g, name))
+        show(f"gradient {name}", gs.grad(g, name))
+        show(f"forward mode {name}", gs.forward_grad(g, name))
 
 
 def agree(label: str, computed, closed_form, tol: float = 1e-8) -> bool:

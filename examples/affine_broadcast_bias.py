@@ -10,7 +10,7 @@ Run:  python examples/affine_broadcast_bias.py [OUTDIR]
 """
 
 import numpy as np
-from _common import agree, print_paths, save_pictures, show
+from _common import agree, save_pictures, show, three_ways
 
 import graphstep as gs
 
@@ -21,11 +21,7 @@ Y = np.random.default_rng(5).normal(size=(4, 2))
 g = gs.parse("0.5 * sum((X @ W + b - Y)^2)", X=X, W=W, b=b, Y=Y)
 show("value L", g.value)
 
-for name in g.inputs:
-    print_paths(g, name)
-    show(f"path sum {name}", gs.path_sum(g, name))
-    show(f"gradient {name}", gs.grad(g, name))
-    show(f"forward mode {name}", gs.forward_grad(g, name))
+three_ways(g)  # every input: its paths, then path sum, reverse and forward mode
 
 dscore = X @ W + b - Y                              # N x C
 closed = {"W": X.T @ dscore,                        # (D x N)(N x C) = D x C

@@ -7,7 +7,7 @@ Run:  python examples/dot_product.py [OUTDIR]
 """
 
 import numpy as np
-from _common import agree, print_paths, save_pictures, show
+from _common import agree, save_pictures, show, three_ways
 
 import graphstep as gs
 
@@ -16,11 +16,7 @@ x = np.array([1.0, 2.0, 3.0])
 g = gs.parse("sum(w * x)", w=w, x=x)
 show("value y", g.value)
 
-for name in g.inputs:
-    print_paths(g, name)
-    show(f"path sum {name}", gs.path_sum(g, name))
-    show(f"gradient {name}", gs.grad(g, name))
-    show(f"forward mode {name}", gs.forward_grad(g, name))
+three_ways(g)  # every input: its paths, then path sum, reverse and forward mode
 
 # The seed: 1^T diag(x) = x^T, and 1^T diag(w) = w^T.
 ones = np.ones(3)

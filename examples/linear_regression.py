@@ -8,7 +8,7 @@ Run:  python examples/linear_regression.py [OUTDIR]
 """
 
 import numpy as np
-from _common import agree, print_paths, save_pictures, show
+from _common import agree, save_pictures, show, three_ways
 
 import graphstep as gs
 
@@ -19,11 +19,7 @@ m = len(y)
 g = gs.parse("sum((X @ th - y)^2) / (2*4)", X=X, th=th, y=y)
 show("value J", g.value)
 
-for name in g.inputs:
-    print_paths(g, name)
-    show(f"path sum {name}", gs.path_sum(g, name))
-    show(f"gradient {name}", gs.grad(g, name))
-    show(f"forward mode {name}", gs.forward_grad(g, name))
+three_ways(g)  # every input: its paths, then path sum, reverse and forward mode
 
 residual = X @ th - y
 closed = {"th": X.T @ residual / m,                 # the seed's 1/m X^T (X θ - y)

@@ -12,7 +12,7 @@ Run:  python examples/mlp_matrix_backprop.py [OUTDIR]
 """
 
 import numpy as np
-from _common import agree, print_paths, save_pictures, show
+from _common import agree, save_pictures, show, three_ways
 
 import graphstep as gs
 
@@ -28,11 +28,7 @@ Y = rng(15).uniform(size=(5, 2))
 g = gs.parse("sum((sigmoid(sigmoid(X @ W1) @ W2) - Y)^2) / 2", X=X, W1=W1, W2=W2, Y=Y)
 show("value J", g.value)
 
-for name in g.inputs:
-    print_paths(g, name)
-    show(f"path sum {name}", gs.path_sum(g, name))
-    show(f"gradient {name}", gs.grad(g, name))
-    show(f"forward mode {name}", gs.forward_grad(g, name))
+three_ways(g)  # every input: its paths, then path sum, reverse and forward mode
 
 
 def sigmoid(z):

@@ -7,7 +7,7 @@ Run:  python examples/neuron_active.py [OUTDIR]
 """
 
 import numpy as np
-from _common import agree, print_paths, save_pictures, show
+from _common import agree, save_pictures, show, three_ways
 
 import graphstep as gs
 
@@ -19,11 +19,7 @@ z = w @ x + b
 print(f"z = w·x + b = {z:.10g} > 0, so the neuron is active")
 show("value activation", g.value)
 
-for name in g.inputs:
-    print_paths(g, name)
-    show(f"path sum {name}", gs.path_sum(g, name))
-    show(f"gradient {name}", gs.grad(g, name))
-    show(f"forward mode {name}", gs.forward_grad(g, name))
+three_ways(g)  # every input: its paths, then path sum, reverse and forward mode
 
 closed = {"w": x, "x": w, "b": 1.0}
 print()

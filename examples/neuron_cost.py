@@ -9,7 +9,7 @@ Run:  python examples/neuron_cost.py [OUTDIR]
 """
 
 import numpy as np
-from _common import agree, print_paths, save_pictures, show
+from _common import agree, save_pictures, show, three_ways
 
 import graphstep as gs
 
@@ -20,11 +20,7 @@ b = 0.2
 g = gs.parse("mean((y - max(0, X @ w + b))^2)", y=y, X=X, w=w, b=b)
 show("value C", g.value)
 
-for name in g.inputs:
-    print_paths(g, name)
-    show(f"path sum {name}", gs.path_sum(g, name))
-    show(f"gradient {name}", gs.grad(g, name))
-    show(f"forward mode {name}", gs.forward_grad(g, name))
+three_ways(g)  # every input: its paths, then path sum, reverse and forward mode
 
 N = len(y)
 z = X @ w + b

@@ -8,7 +8,7 @@ Run:  python examples/outer_product.py [OUTDIR]
 """
 
 import numpy as np
-from _common import agree, print_paths, save_pictures, show
+from _common import agree, save_pictures, show, three_ways
 
 import graphstep as gs
 
@@ -18,11 +18,7 @@ x = np.array([1.0, 2.0])
 g = gs.parse("sum((t - M @ x)^2)", t=t, M=M, x=x)
 show("value L", g.value)
 
-for name in g.inputs:
-    print_paths(g, name)
-    show(f"path sum {name}", gs.path_sum(g, name))
-    show(f"gradient {name}", gs.grad(g, name))
-    show(f"forward mode {name}", gs.forward_grad(g, name))
+three_ways(g)  # every input: its paths, then path sum, reverse and forward mode
 
 residual = t - M @ x
 dL_dy = -2 * residual                               # a row vector, 1 x m

@@ -8,7 +8,7 @@ Run:  python examples/partial_derivatives.py [OUTDIR]
 """
 
 import numpy as np
-from _common import agree, print_paths, save_pictures, show
+from _common import agree, save_pictures, show, three_ways
 
 import graphstep as gs
 
@@ -16,11 +16,7 @@ x, y = 1.0, 2.0
 g = gs.parse("3*x^2*(2*y + 7)", x=x, y=y)
 show("value f", g.value)
 
-for name in g.inputs:
-    print_paths(g, name)
-    show(f"path sum {name}", gs.path_sum(g, name))
-    show(f"gradient {name}", gs.grad(g, name))
-    show(f"forward mode {name}", gs.forward_grad(g, name))
+three_ways(g)  # every input: its paths, then path sum, reverse and forward mode
 
 closed = {"x": 6 * x * (2 * y + 7), "y": 6 * x**2}
 print()

@@ -8,7 +8,7 @@ Run:  python examples/sigmoid_network_ce.py [OUTDIR]
 """
 
 import numpy as np
-from _common import agree, print_paths, save_pictures, show
+from _common import agree, save_pictures, show, three_ways
 
 import graphstep as gs
 
@@ -18,11 +18,7 @@ values = {"y": np.array([0.0, 1.0, 0.0]), "w2": np.array([0.7, -1.2, 0.4]),
 g = gs.parse("-sum(y * log(sigmoid(w2 * sigmoid(w1 * x + b1) + b2)))", **values)
 show("value cost", g.value)
 
-for name in g.inputs:
-    print_paths(g, name)
-    show(f"path sum {name}", gs.path_sum(g, name))
-    show(f"gradient {name}", gs.grad(g, name))
-    show(f"forward mode {name}", gs.forward_grad(g, name))
+three_ways(g)  # every input: its paths, then path sum, reverse and forward mode
 
 
 def sigmoid(z):

@@ -9,7 +9,7 @@ Run:  python examples/two_layer_tanh.py [OUTDIR]
 """
 
 import numpy as np
-from _common import agree, print_paths, save_pictures, show
+from _common import agree, save_pictures, show, three_ways
 
 import graphstep as gs
 
@@ -28,11 +28,7 @@ g = gs.parse("mean((tanh(tanh(X @ Wh.T + bh) @ Wo.T + bo) - Y)^2)",
              X=X, Wh=Wh, bh=bh, Wo=Wo, bo=bo, Y=Y)
 show("value L", g.value)
 
-for name in g.inputs:
-    print_paths(g, name)
-    show(f"path sum {name}", gs.path_sum(g, name))
-    show(f"gradient {name}", gs.grad(g, name))
-    show(f"forward mode {name}", gs.forward_grad(g, name))
+three_ways(g)  # every input: its paths, then path sum, reverse and forward mode
 
 A_h = np.tanh(X @ Wh.T + bh)
 A_out = np.tanh(A_h @ Wo.T + bo)
