@@ -719,9 +719,10 @@ class _Builder:
         paths_text = "its only path" if n == 1 else f"its {n} paths"
         text = (f"∂{g.label(out)}/∂{wrt} = sum over {paths_text} = {terms}{_show(total)}; "
                 f"{how.format(_show(reference))}: {_verdict(same, diff)}")
+        found = {node: total} if g.shape_of(out) == () else {}  # the picture shows it on wrt
         self.add(text, f"{prefix}∂{g.label(out)}/∂{wrt}", "result",
                  focus_nodes=_unique((out, node)), focus_edges=edges, locals=self.all_locals(),
-                 wrt=wrt, result=total)
+                 adjoints=found, wrt=wrt, result=total)
 
     # --- reverse accumulation ------------------------------------------------------------
     def reverse(self, wrt: str | None, seed: Any) -> None:

@@ -489,3 +489,11 @@ def test_mimebundle_delegates_to_render(g, monkeypatch):
     monkeypatch.setattr(render, "mimebundle", lambda obj, svg_only=None: {"text/plain": obj})
     assert s._repr_mimebundle_() == {"text/plain": s}
     assert steps_module.steps is steps and gs.steps is steps  # the public name is this function
+
+
+def test_the_last_paths_step_puts_the_gradient_on_the_input():
+    g = gs.parse("x * exp(x**2)", x=1.5)
+    last = steps(g, "paths").steps[-1]
+    x = g.node("x")
+    assert last.kind == "result" and dict(last.adjoints) == {x: pytest.approx(52.18254709997189)}
+    assert "∂u₃/∂x = 52.18" in gs.rendering.to_dot(g, last)
