@@ -55,6 +55,7 @@ class Path:
     edges: tuple[tuple[int, int], ...]
     factors: tuple[Any, ...]
     labels: tuple[str, ...] = ()
+    shape: tuple[int, ...] = ()  # the input's shape: the empty path's product is its identity
 
     def __str__(self) -> str:
         route = " ← ".join(self.labels or map(str, self.nodes))
@@ -65,8 +66,8 @@ class Path:
     @property
     def product(self) -> Any:
         """The product of the factors, output side first."""
-        if not self.factors:
-            return 1.0
+        if not self.factors:  # the output is the input itself
+            return 1.0 if self.shape == () else jac.Scale(1.0, self.shape)
         return reduce(jac.compose, self.factors)
 
     def contribution(self, seed: Any = 1.0) -> Any:
@@ -156,7 +157,8 @@ def _enumerate(g: Graph, source: int, counts: list[int]) -> Iterator[Path]:
         if node == source:
             nodes = (g.output,) + tuple(g.args(head)[pos] for head, pos in edges)
             factors = tuple(g.local(head, pos) for head, pos in edges)
-            yield Path(nodes, edges, factors, tuple(g.label(n) for n in nodes))
+            yield Path(nodes, edges, factors, tuple(g.label(n) for n in nodes),
+                       g.shape_of(source))
             continue
         args = g.args(node)
         for pos in range(len(args) - 1, -1, -1):
@@ -185,7 +187,7 @@ def path_sum(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> Any:
     rows, cols = int(np.prod(out_shape)), int(np.prod(in_shape))
     total = np.zeros((rows, cols))
     for path in paths(g, wrt, limit):
-        total += jac.to_dense(path.product) if path.factors else np.eye(rows)  # empty path: I
+        total += jac.to_dense(path.product)
     return total
 
 

@@ -674,10 +674,8 @@ class _Builder:
             product = path.product
             if scalar_out:
                 contribution = path.contribution(1.0)
-            elif path.factors:
+            else:
                 contribution = to_dense(product)
-            else:  # the output is the input itself: the empty path's Jacobian is the identity
-                contribution = np.eye(int(np.prod(g.shape_of(out))))
             running = contribution if running is None else running + contribution
             contributions.append(contribution)
             route = " ← ".join(g.label(n) for n in path.nodes)
