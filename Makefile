@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint docs bench clean
+.PHONY: demo test fuzz lint docs bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,15 @@ demo: $(VENV)/.installed
 	$(BIN)/graphstep demo
 
 test: $(VENV)/.installed
-	$(BIN)/ruff check graphstep tests benchmarks examples docs
+	$(BIN)/ruff check graphstep tests benchmarks examples docs fuzz
 	$(BIN)/python -m pytest
+
+# Deep random runs for finding new bugs (make test is derandomized and repeatable).
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: $(VENV)/.installed
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider -m hypothesis tests
+	$(BIN)/python fuzz/parser.py --count 100000 --seed $(FUZZ_SEED)
+	$(BIN)/python fuzz/differential.py --scalar 2000 --tensor 500 --seed $(FUZZ_SEED)
 
 docs: $(VENV)/.installed
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
@@ -29,4 +36,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/render.py
 
 clean:
-	rm -rf $(VENV) docs/_build graphstep-demo .pytest_cache
+	rm -rf $(VENV) docs/_build graphstep-demo .pytest_cache .hypothesis

@@ -22,14 +22,15 @@ from .errors import (
     RenderError,
     ShapeError,
     SizeLimitError,
+    WriteError,
 )
 from .forward import forward_derivative, forward_grad, tangents
 from .graph import Graph, graph
 from .jacobians import Jacobian
 from .matrix import Formula, adjoint_sentence, adjoint_sentences, backprop_formulas
 from .parse import parse
-from .pathsum import Path, count_paths, edge_matrix, path_sum, paths, total_derivatives
-from .rendering import render
+from .pathsum import Path, PathList, count_paths, edge_matrix, path_sum, paths, total_derivatives
+from .rendering import Style, render
 from .reverse import adjoints, grad, jacobian
 from .stepping import Step, Stepper, steps
 from .trace import (
@@ -62,13 +63,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "parse", "var", "graph", "Graph", "Var",
-    "grad", "jacobian", "adjoints", "paths", "path_sum", "count_paths", "Path",
+    "grad", "jacobian", "adjoints", "paths", "path_sum", "count_paths", "Path", "PathList",
     "edge_matrix", "total_derivatives",
     "tangents", "forward_derivative", "forward_grad", "gradcheck", "GradCheck", "Jacobian",
     "exp", "log", "ln", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs",
     "square", "sum", "mean", "dot", "max", "min", "softmax", "reshape", "transpose", "stack",
     "GraphstepError", "ParseError", "ShapeError", "DomainError", "DomainWarning",
-    "PathLimitError", "SizeLimitError", "InputError", "RenderError",
-    "steps", "Stepper", "Step", "render",
+    "PathLimitError", "SizeLimitError", "InputError", "RenderError", "WriteError",
+    "steps", "Stepper", "Step", "render", "Style",
     "adjoint_sentence", "adjoint_sentences", "backprop_formulas", "Formula",
 ]

@@ -26,6 +26,7 @@ import sysconfig
 from pathlib import Path
 
 from .errors import RenderError, SizeLimitError
+from .files import atomic_write, output_path
 
 __all__ = [
     "ENV_VAR",
@@ -41,6 +42,7 @@ __all__ = [
     "svg_size",
     "svg_to_png",
     "write_svg",
+    "svg_file_data",
     "render_dot",
     "write_dot_beside",
 ]
@@ -301,30 +303,31 @@ def write_dot_beside(path: str | os.PathLike, source: str) -> Path:
     >>> write_dot_beside(os.path.join(tempfile.mkdtemp(), "g.png"), "digraph {}").name
     'g.dot'
     """
-    target = Path(path).with_suffix(".dot")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(source, encoding="utf-8")
-    return target
+    return atomic_write(output_path(path).with_suffix(".dot"), source)
 
 
 def write_svg(svg: str, path: str | os.PathLike, fmt: str = "svg", scale: float | None = None) -> Path:
-    """Write SVG text as ``.svg``, or rasterised as ``.png``.
+    """Write SVG text as ``.svg``, or rasterised as ``.png`` (atomically: see graphstep.files).
 
     >>> import tempfile, os
     >>> svg = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"/>'
     >>> write_svg(svg, os.path.join(tempfile.mkdtemp(), "a.png"), "png").read_bytes()[:4]
     b'\\x89PNG'
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write(output_path(path), svg_file_data(svg, fmt, scale))
+
+
+def svg_file_data(svg: str, fmt: str = "svg", scale: float | None = None) -> bytes:
+    """The bytes of an ``.svg`` file (with its XML declaration) or of a ``.png`` of ``svg``.
+
+    >>> svg_file_data('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="1"/>')[:5]
+    b'<?xml'
+    """
     if fmt == "svg":
-        path.write_text('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg,
-                        encoding="utf-8")
-    elif fmt == "png":
-        path.write_bytes(svg_to_png(svg, scale))
-    else:
-        raise RenderError(f"cannot write SVG as {fmt!r}; use svg or png")
-    return path
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg).encode("utf-8")
+    if fmt == "png":
+        return svg_to_png(svg, scale)
+    raise RenderError(f"cannot write SVG as {fmt!r}; use svg or png")
 
 
 def render_dot(source: str, path: str | os.PathLike, fmt: str, scale: float | None = None) -> Path:
@@ -337,13 +340,10 @@ def render_dot(source: str, path: str | os.PathLike, fmt: str, scale: float | No
     >>> render_dot("digraph { a -> b }", os.path.join(tempfile.mkdtemp(), "g.svg"), "svg").suffix
     '.svg'
     """
-    path = Path(path)
+    path = output_path(path)
     try:
         if fmt == "pdf":
-            data = run_dot(source, "pdf")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            return path
+            return atomic_write(path, run_dot(source, "pdf"))
         svg = clean_svg(run_dot(source, "svg").decode("utf-8"))
     except RenderError as error:
         beside = write_dot_beside(path, source)

@@ -8,9 +8,13 @@
     graphstep repl   EXPR --at x=1.5                 # interactive stepper in the terminal
     graphstep demo   [-o DIR]                        # the seed gallery
 
-Bad input (an expression, a value, a shape, an output path) exits with status 2 and
-one line on stderr; an interrupt exits with 130. Domain warnings print as one
-``warning: ...`` line each.
+Bad input (an expression, a value, a shape, an option out of range, an output path
+that cannot be written) exits with status 2 and one line on stderr. A bug in graphstep
+exits with status 70 and one line (``internal error: ...``); ``--debug`` prints the
+traceback as well. A piped ``repl`` in which some command failed exits with 2. An
+interrupt exits with 130. No traceback is ever printed without ``--debug``. Domain
+warnings print as one ``warning: ...`` line each. Output files are replaced only when
+complete (:mod:`graphstep.files`): a failed or interrupted write leaves the old file.
 
 >>> main(["grad", "x*y", "--at", "x=2", "--at", "y=3", "--no-check", "--wrt", "y"])
 f = x*y   at x = 2, y = 3
@@ -32,12 +36,14 @@ import argparse
 import os
 import re
 import sys
+import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from .errors import GraphstepError, InputError
+from .files import output_path
 from .graph import Graph
 from .parse import parse
 from .report import MAX_TABLE_PATHS, grad_report
@@ -45,15 +51,20 @@ from .stepping import MODES
 from .values import CONSTRUCTORS, parse_at
 
 __all__ = ["main", "build_parser", "load_graph", "steps_output_kind", "write_steps", "MODES",
-           "EXIT_OK", "EXIT_USAGE", "EXIT_INCOMPLETE", "EXIT_INTERRUPT"]
+           "EXIT_OK", "EXIT_USAGE", "EXIT_INCOMPLETE", "EXIT_INTERNAL", "EXIT_INTERRUPT"]
 
 EXIT_OK = 0
 #: Bad expressions, values, shapes, paths: one line on stderr.
 EXIT_USAGE = 2
 #: ``demo`` wrote what it could, but some files are missing (or a derivative disagrees).
 EXIT_INCOMPLETE = 1
+#: A bug in graphstep (an exception it did not expect): one line, or the traceback with --debug.
+#: 70 is EX_SOFTWARE of BSD's sysexits.h, "internal software error".
+EXIT_INTERNAL = 70
 #: Interrupted with Ctrl-C.
 EXIT_INTERRUPT = 130
+#: Longest frame of a GIF or APNG, milliseconds (graphstep.export.MAX_DURATION).
+_MAX_DURATION = 60_000
 
 
 _FRAME_FORMATS = ("svg", "png")
@@ -73,6 +84,23 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _whole_number(low: int, high: int | None = None, what: str = "a whole number"):
+    """An argparse ``type``: an int from ``low`` to ``high`` (None: no upper bound)."""
+    span = f"from {low:,} to {high:,}" if high is not None else f"{low} or more"
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not {what} ({span})") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text[:40]} is out of range: {what} {span}")
+        return value
+
+    convert.__name__ = what  # argparse names the type in its messages
+    return convert
+
+
 _AT_HELP = ("give input NAME the value VALUE; repeat for each input (--at x=1.5 --at W=randn(3,2)). "
             "A value is a number, a nested list such as [[1,2],[3,4]], or one of "
             + ", ".join(f"{k}(...)" for k in CONSTRUCTORS) + ". Quote it for the shell.")
@@ -83,7 +111,7 @@ def _add_expression(parser: argparse.ArgumentParser) -> None:
                         help="the expression, e.g. 'x * exp(x^2)' (^ is power, ln is log); quote it")
     parser.add_argument("--at", metavar="NAME=VALUE", action="extend", nargs="+", default=[],
                         help=_AT_HELP)
-    parser.add_argument("--seed", type=int, default=None,
+    parser.add_argument("--seed", type=_whole_number(0, None, "a seed"), default=None,
                         help="seed for randn()/rand() values (default 0, so runs repeat)")
     parser.add_argument("--strict", action="store_true",
                         help="treat a value outside an op's domain (log of a negative number, ...) "
@@ -107,8 +135,9 @@ def _add_style(parser: argparse.ArgumentParser, static: bool = False) -> None:
                              "bottom as in the seed documents, TB, RL")
     parser.add_argument("--hide", metavar="WHAT", action="append", default=[], choices=_HIDEABLE,
                         help="an annotation to leave out (repeat for more): " + ", ".join(_HIDEABLE))
-    parser.add_argument("--precision", metavar="DIGITS", type=int, default=None,
-                        help="significant digits of the numbers in the picture (default 4)")
+    parser.add_argument("--precision", metavar="DIGITS", type=_whole_number(1, 17, "a number of digits"),
+                        default=None,
+                        help="significant digits of the numbers in the picture, 1 to 17 (default 4)")
     if static:
         parser.add_argument("--grad", action="store_true",
                             help="also write every node's adjoint (gradient) on the plain graph")
@@ -123,10 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Backpropagation made visible: an expression as a graph with local "
                     "derivatives on its edges, derivatives as sums over paths, reverse and "
                     "forward accumulation, every step drawn.",
-        epilog="Run 'graphstep COMMAND --help' for a command's options. Bad input exits with "
-               "status 2 and one line on stderr.",
+        epilog="Run 'graphstep COMMAND --help' for a command's options. Exit status: 0 success; "
+               "2 bad input (one line on stderr, no traceback), also a piped repl in which a command "
+               "failed; 1 demo incomplete; 70 internal error (a bug in graphstep: one line, --debug "
+               "prints the traceback); 130 interrupted. Output files are replaced only when complete.",
     )
     parser.add_argument("--version", action="version", version=f"graphstep {__version__}")
+    parser.add_argument("--debug", action="store_true", default=False,
+                        help="on an error, also print the Python traceback (for bug reports)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
@@ -157,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_expression(grad)
     grad.add_argument("--wrt", metavar="NAME", action="append", default=[],
                       help="report only this input (repeat for more; default: all)")
-    grad.add_argument("--max-paths", metavar="N", type=int, default=MAX_TABLE_PATHS,
+    grad.add_argument("--max-paths", metavar="N", type=_whole_number(0, None, "a number of paths"),
+                      default=MAX_TABLE_PATHS,
                       help=f"list at most N paths per input; past that print their exact count "
                            f"(default {MAX_TABLE_PATHS})")
     grad.add_argument("--no-check", dest="check", action="store_false",
@@ -176,8 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="frames/ (a directory), player.html, anim.gif or anim.apng")
     steps.add_argument("--format", choices=_FRAME_FORMATS, default="svg",
                        help="the frames' format when OUT is a directory (default svg)")
-    steps.add_argument("--duration", metavar="MS", type=int, default=None,
-                       help="milliseconds per frame of a GIF or APNG (default 1500)")
+    steps.add_argument("--duration", metavar="MS", default=None,
+                       type=_whole_number(1, _MAX_DURATION, "a number of milliseconds"),
+                       help=f"milliseconds per frame of a GIF or APNG, 1 to {_MAX_DURATION} "
+                            "(default 1500)")
     _add_style(steps)
 
     repl = commands.add_parser(
@@ -203,8 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--only", metavar="NAME", action="extend", nargs="+", default=[],
                       help="build only these examples (names as in graphstep.gallery.EXAMPLES)")
     demo.add_argument("--no-gif", dest="gif", action="store_false", help="skip the GIFs (faster)")
-    demo.add_argument("--jobs", "-j", metavar="N", type=int, default=None,
-                      help="worker processes (default: the number of CPUs)")
+    demo.add_argument("--jobs", "-j", metavar="N", type=_whole_number(1, None, "a number of workers"),
+                      default=None, help="worker processes, 1 or more (default: the number of CPUs)")
+    for sub in commands.choices.values():  # --debug after the command works too
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                         help="on an error, also print the Python traceback (for bug reports)")
     return parser
 
 
@@ -215,11 +254,14 @@ def load_graph(args: argparse.Namespace) -> Graph:
     return parse(args.expression, strict=args.strict, **values)
 
 
-def _check_writable_file(path: Path) -> None:
-    """Fail early, before any work, when ``path`` cannot be written (missing parents may be made)."""
-    if path.is_dir():
-        raise IsADirectoryError(21, "is a directory", str(path))
-    _check_writable_directory(path.parent)
+def _check_writable_file(path: str | Path) -> Path:
+    """Fail early, before any work, when ``path`` cannot be written (missing parents may be made).
+
+    A name ending in a slash is refused (it names a folder); the Path to write.
+    """
+    target = output_path(path)  # InputError for a trailing slash, WriteError for a folder
+    _check_writable_directory(target.parent)
+    return target
 
 
 def _check_writable_directory(path: Path) -> None:
@@ -252,8 +294,17 @@ def steps_output_kind(path: str) -> str:
 
     >>> [steps_output_kind(p) for p in ("frames/", "out", "p.html", "a.GIF", "a.apng")]
     ['frames', 'frames', 'html', 'gif', 'apng']
+
+    A folder name with a file suffix and a slash (``anim.gif/``) is refused as ambiguous.
     """
-    if path.endswith(("/", os.sep)) or Path(path).is_dir():
+    if path.endswith(("/", os.sep)):
+        if Path(path).suffix.lower() in _STEP_SUFFIXES and not Path(path).is_dir():
+            raise InputError(
+                f"{path!r} ends with a slash, which names a folder of frames, but its suffix "
+                f"{Path(path).suffix!r} names a file: remove the slash to write the file, or "
+                "choose a folder name without that suffix")
+        return "frames"
+    if Path(path).is_dir():
         return "frames"
     suffix = Path(path).suffix.lower()
     if not suffix:
@@ -281,8 +332,7 @@ def write_steps(stepper: Any, path: str, fmt: str = "svg", style: Any = None,
     if kind == "frames":
         _check_writable_directory(target)
         return list(export.save_all(stepper, target, fmt=fmt, style=style))
-    _check_writable_file(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = _check_writable_file(path)
     if kind == "html":
         return [Path(export.to_html(stepper, target, style=style))]
     if kind == "gif":
@@ -313,10 +363,9 @@ def _pick_step(stepper: Any, which: str) -> None:
 def cmd_render(args: argparse.Namespace) -> int:
     from .rendering import render
 
-    output = Path(args.output)
     if args.mode is None and (args.step is not None or args.wrt is not None):
         raise InputError("--step and --wrt pick a step of a walk: give --mode too (e.g. --mode paths)")
-    _check_writable_file(output)
+    output = _check_writable_file(args.output)
     g = load_graph(args)
     style = _style(args)
     target: Any = g
@@ -325,15 +374,12 @@ def cmd_render(args: argparse.Namespace) -> int:
 
         target = steps(g, mode=args.mode, wrt=args.wrt)
         _pick_step(target, args.step or "last")
-    output.parent.mkdir(parents=True, exist_ok=True)
     written = render(target, output, style=style)
     print(f"wrote {written}")
     return EXIT_OK
 
 
 def cmd_grad(args: argparse.Namespace) -> int:
-    if args.max_paths < 0:
-        raise InputError(f"--max-paths {args.max_paths}: must be 0 or more")
     g = load_graph(args)
     print(grad_report(g, wrt=args.wrt or None, max_paths=args.max_paths, check=args.check))
     return EXIT_OK
@@ -342,13 +388,11 @@ def cmd_grad(args: argparse.Namespace) -> int:
 def cmd_steps(args: argparse.Namespace) -> int:
     from .stepping import steps
 
-    if args.duration is not None and args.duration <= 0:
-        raise InputError(f"--duration {args.duration}: must be a positive number of milliseconds")
     if args.output is not None:
         if steps_output_kind(args.output) == "frames":
             _check_writable_directory(Path(args.output))
         else:
-            _check_writable_file(Path(args.output))
+            _check_writable_file(args.output)
     g = load_graph(args)
     stepper = steps(g, mode=args.mode, wrt=args.wrt)
     if args.output is None:
@@ -369,7 +413,7 @@ def cmd_repl(args: argparse.Namespace) -> int:
     from .repl import Repl
 
     g = load_graph(args)
-    repl = Repl(g, mode=args.mode, wrt=args.wrt, directory=args.output)
+    repl = Repl(g, mode=args.mode, wrt=args.wrt, directory=args.output, debug=args.debug)
     return repl.run()
 
 
@@ -411,6 +455,9 @@ def _os_error_text(error: OSError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``graphstep`` command with ``argv`` (default ``sys.argv[1:]``); the exit status.
 
+    Never raises and never prints a traceback (except with ``--debug``): bad input is one
+    line and status 2, an unexpected exception one ``internal error`` line and status 70.
+
     >>> main(["grad", "2*x", "--at", "x=oops"])
     2
     """
@@ -420,26 +467,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         _expression_last(parser, args)
     except SystemExit as exit_:
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPT
+    except Exception as error:  # argparse itself failed: still no traceback without --debug
+        return _internal_error("graphstep", error, debug="--debug" in (argv or sys.argv[1:]))
+    name = f"graphstep {args.command}"
     saved = warnings.showwarning
-    warnings.showwarning = _show_warning
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             warnings.showwarning = _show_warning
             return _COMMANDS[args.command](args)
     except GraphstepError as error:
-        sys.stderr.write(f"graphstep {args.command}: error: {_one_line(error)}\n")
+        _debug_traceback(args.debug)
+        sys.stderr.write(f"{name}: error: {_one_line(error)}\n")
         return EXIT_USAGE
     except OSError as error:
         if isinstance(error, BrokenPipeError):
             _quiet_broken_pipe()
             return EXIT_OK
-        sys.stderr.write(f"graphstep {args.command}: error: {_one_line(_os_error_text(error))}\n")
+        _debug_traceback(args.debug)
+        sys.stderr.write(f"{name}: error: {_one_line(_os_error_text(error))}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
+        sys.stderr.write(f"{name}: interrupted\n")
         return EXIT_INTERRUPT
+    except Exception as error:
+        return _internal_error(name, error, debug=args.debug)
     finally:
         warnings.showwarning = saved
+
+
+def internal_error_text(error: BaseException) -> str:
+    """The one line that reports a bug in graphstep.
+
+    >>> internal_error_text(ZeroDivisionError("oops"))
+    'internal error: ZeroDivisionError: oops; please report it, run with --debug for the traceback'
+    """
+    reason = _one_line(error)[:500] or "(no message)"
+    return (f"internal error: {type(error).__name__}: {reason}; please report it, run with --debug "
+            "for the traceback")
+
+
+def _internal_error(name: str, error: BaseException, debug: bool) -> int:
+    _debug_traceback(debug)
+    sys.stderr.write(f"{name}: {internal_error_text(error)}\n")
+    return EXIT_INTERNAL
+
+
+def _debug_traceback(debug: bool) -> None:
+    if debug:
+        traceback.print_exc(file=sys.stderr)
 
 
 def _quiet_broken_pipe() -> None:

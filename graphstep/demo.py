@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .errors import GraphstepError, InputError
+from .files import atomic_write
 from .gallery import EXAMPLES, SEEDS, Example
 from .jacobians import shape_text
 from .report import format_inline, format_value
@@ -273,7 +274,7 @@ def build_demo(directory: str | os.PathLike = DEFAULT_DIRECTORY, only: Sequence[
                 say(_progress(entry, len(done), len(names)))
     entries = [done[name] for name in names]
     index = directory / "index.html"
-    index.write_text(index_html(entries), encoding="utf-8")
+    atomic_write(index, index_html(entries))
     result = DemoResult(directory, entries, index, time.perf_counter() - start)
     for line in _closing_note(result):
         say(line)

@@ -22,13 +22,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .files import atomic_write, atomic_write_all
 from .values import parse_at
 
 __all__ = [
@@ -344,8 +344,8 @@ class Figure:
     def produce(self, directory: str | os.PathLike, stepper=None) -> list[Path]:
         """Write the output files into ``directory``, reusing those already there.
 
-        Returns their paths. Files are written under a temporary name and renamed,
-        so parallel builds never see a half-written file.
+        Returns their paths. Files are written under a temporary name and renamed
+        (:mod:`graphstep.files`), so parallel builds never see a half-written file.
         """
         directory = Path(directory)
         stepper = stepper if stepper is not None else self.stepper()
@@ -353,34 +353,26 @@ class Figure:
         paths = [directory / name for name in self.file_names(len(stepper))]
         if all(p.exists() for p in paths):
             return paths
-        directory.mkdir(parents=True, exist_ok=True)
         if self.output in ("svg", "png"):
             if len(indices) == 1:
                 from .rendering import render  # the function (gs.render), not the module
 
                 stepper.goto(indices[0])
-                with tempfile.TemporaryDirectory(dir=directory) as tmp:
-                    made = render(stepper, Path(tmp) / paths[0].name, style=self.style())
-                    os.replace(made, paths[0])
+                render(stepper, paths[0], style=self.style())
             else:
                 from . import export
 
                 frames = export.frames(stepper, fmt=self.output, style=self.style())
-                for k, path in zip(indices, paths):
-                    data = frames[k]
-                    _atomic_write(path, data.encode() if isinstance(data, str) else data)
+                atomic_write_all((path, frames[k]) for k, path in zip(indices, paths))
             return paths
         from . import export
 
         walk = _subset(stepper, indices)
-        with tempfile.TemporaryDirectory(dir=directory) as tmp:
-            target = Path(tmp) / paths[0].name
-            if self.output == "player":
-                fragment = export.player_html(walk, style=self.style(), prefix=f"gsk{self.key()}")
-                target.write_text(fragment, encoding="utf-8")
-            else:
-                export.to_gif(walk, target, style=self.style())
-            os.replace(target, paths[0])
+        if self.output == "player":
+            fragment = export.player_html(walk, style=self.style(), prefix=f"gsk{self.key()}")
+            atomic_write(paths[0], fragment)
+        else:
+            export.to_gif(walk, paths[0], style=self.style())
         return paths
 
 
@@ -391,10 +383,3 @@ def _subset(stepper, indices: list[int]):
     from .stepping import Stepper
 
     return Stepper(stepper.graph, stepper.mode, stepper.wrt, [stepper.steps[k] for k in indices])
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)

@@ -25,6 +25,7 @@ __all__ = [
     "SizeLimitError",
     "RenderError",
     "InputError",
+    "WriteError",
 ]
 
 
@@ -62,3 +63,17 @@ class InputError(GraphstepError):
 
 class RenderError(GraphstepError):
     """A picture could not be produced (for example no Graphviz executable)."""
+
+
+class WriteError(GraphstepError, OSError):
+    """An output file could not be written; the old file, if any, is left as it was.
+
+    An :class:`OSError` too (``errno``, ``strerror``, ``filename`` = the target path).
+
+    >>> import errno
+    >>> print(WriteError(errno.ENOSPC, "No space left on device", "keep.png"))
+    cannot write keep.png: No space left on device
+    """
+
+    def __str__(self) -> str:
+        return f"cannot write {self.filename}: {self.strerror}"

@@ -16,6 +16,7 @@ once plus, per step, only what changed.
 
 from __future__ import annotations
 
+import errno
 import html
 import io
 import itertools
@@ -23,6 +24,7 @@ import json
 import math
 import os
 import re
+import struct
 import sys
 import weakref
 from collections.abc import Iterable, Sequence
@@ -31,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from . import backend
-from .errors import InputError, RenderError, SizeLimitError
+from .errors import InputError, RenderError, SizeLimitError, WriteError
+from .files import atomic_file, atomic_write, atomic_write_all, output_path
 from .graph import Graph
 from .rendering import (
     ADJOINT_COLOR,
@@ -56,6 +59,7 @@ __all__ = [
     "to_gif",
     "to_apng",
     "PLAYER_LIMIT",
+    "MAX_DURATION",
     "style_sheet",
 ]
 
@@ -67,6 +71,8 @@ ANIMATION_PIXELS = 2_500_000
 ANIMATION_BUDGET = 100_000_000
 #: Frames of a big graph are scaled down, but never below this.
 ANIMATION_MIN_SCALE = 0.2
+#: Longest time one frame of a GIF or APNG may show, in milliseconds (one minute).
+MAX_DURATION = 60_000
 #: Size the player of 200 frames of a 200-node graph stays under (bytes).
 PLAYER_LIMIT = 1_500_000
 
@@ -503,15 +509,14 @@ def save_all(stepper: Any, directory: str | os.PathLike, fmt: str = "svg",
     if fmt not in ("svg", "png"):
         raise RenderError(f"save_all writes svg or png frames, not {fmt!r}")
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    if directory.exists() and not directory.is_dir():
+        raise WriteError(errno.ENOTDIR, "it is a file, and frames need a folder", str(directory))
     shared = layout(stepper, style)
     digits = max(3, len(str(len(shared))))
-    paths = []
-    for k in _progress(range(len(shared)), len(shared), f"{fmt} frames"):
-        path = directory / f"step_{k + 1:0{digits}d}.{fmt}"
-        backend.write_svg(shared.frame(k), path, fmt, scale)
-        paths.append(path)
-    return paths
+    # all or nothing: every frame goes to a temporary file, then all are moved into place
+    return atomic_write_all(
+        (directory / f"step_{k + 1:0{digits}d}.{fmt}", backend.svg_file_data(shared.frame(k), fmt, scale))
+        for k in _progress(range(len(shared)), len(shared), f"{fmt} frames"))
 
 
 # --- the HTML player ------------------------------------------------------------------------
@@ -716,6 +721,7 @@ def to_html(stepper: Any, path: str | os.PathLike, style: Style | None = None,
     '<!DOCTYPE html>'
     """
     graph, _ = _check_stepper(stepper)
+    path = output_path(path)
     prefix = "gsplayer"
     page_title = title or f"graphstep: {pretty(graph.expr(graph.output))}"
     document = (
@@ -732,10 +738,7 @@ def to_html(stepper: Any, path: str | os.PathLike, style: Style | None = None,
         " })();</script>\n"
         "</body>\n</html>\n"
     )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document, encoding="utf-8")
-    return path
+    return atomic_write(path, document)
 
 
 # --- animations ---------------------------------------------------------------------------
@@ -775,6 +778,7 @@ def to_gif(stepper: Any, path: str | os.PathLike, duration: int = 1500, loop: in
     """
     from PIL import Image
 
+    _check_animation(duration, loop, path)
     shared = layout(stepper, style)
     chosen = _animation_scale(shared, scale)
     frames_iter = (
@@ -793,24 +797,37 @@ def to_apng(stepper: Any, path: str | os.PathLike, duration: int = 1500, loop: i
     >>> Image.open(to_apng(s, os.path.join(tempfile.mkdtemp(), "a.png"))).n_frames
     3
     """
+    _check_animation(duration, loop, path)
     shared = layout(stepper, style)
     chosen = _animation_scale(shared, scale)
     images = list(_images(shared, chosen, "apng frames"))  # Pillow's APNG writer needs a list
     return _save_animation(images, path, "PNG", duration, loop)
 
 
+def _check_animation(duration: Any, loop: Any, path: str | os.PathLike) -> tuple[int, Path]:
+    """The duration (ms) and the path of an animation, checked before any frame is drawn."""
+    if (isinstance(duration, bool) or not isinstance(duration, (int, float))
+            or not 1 <= duration <= MAX_DURATION):
+        raise InputError(f"duration must be a number of milliseconds from 1 to {MAX_DURATION:,}, "
+                         f"got {duration!r}")
+    if isinstance(loop, bool) or not isinstance(loop, int) or not 0 <= loop <= 65535:
+        raise InputError(f"loop must be 0 (for ever) or a number of times up to 65535, got {loop!r}")
+    return int(duration), output_path(path)
+
+
 def _save_animation(images: Iterable, path: str | os.PathLike, fmt: str, duration: int,
                     loop: int) -> Path:
-    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not duration >= 1:
-        raise InputError(f"duration must be a positive number of milliseconds, got {duration!r}")
-    duration = int(duration)
+    duration, path = _check_animation(duration, loop, path)
     if isinstance(images, list):
         first, rest = images[0], images[1:]
     else:
         rest = iter(images)
         first = next(rest)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    first.save(path, format=fmt, save_all=True, append_images=rest, duration=duration,
-               loop=loop, optimize=False, disposal=1 if fmt == "GIF" else 0)
-    return path
+    with atomic_file(path) as handle:
+        try:
+            first.save(handle, format=fmt, save_all=True, append_images=rest, duration=duration,
+                       loop=loop, optimize=False, disposal=1 if fmt == "GIF" else 0)
+        except struct.error as error:  # a frame's delay that the format cannot store
+            raise InputError(f"cannot write {path}: a frame lasts longer than {fmt} can store "
+                             f"({error})") from None
+    return Path(path)

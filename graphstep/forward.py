@@ -19,7 +19,7 @@ import numpy as np
 from . import jacobians as jac
 from .errors import ShapeError
 from .graph import Graph
-from .reverse import scalar_locals
+from .reverse import _check, scalar_locals
 
 __all__ = ["tangents", "forward_derivative", "forward_grad"]
 
@@ -34,6 +34,12 @@ def tangents(g: Graph, wrt: str, direction: Any = None) -> list[Any]:
     >>> tangents(g, "x")
     [1.0, 1.0, None, 2.0]
     """
+    result = _tangents(g, wrt, direction)
+    _check(g, [g.node(wrt)], [result[g.output]])
+    return result
+
+
+def _tangents(g: Graph, wrt: str, direction: Any = None) -> list[Any]:
     source = g.node(wrt)
     shape = g.shape_of(source)
     if direction is None:
@@ -49,16 +55,17 @@ def tangents(g: Graph, wrt: str, direction: Any = None) -> list[Any]:
         )
     result: list[Any] = [None] * len(g)
     result[source] = float(direction) if shape == () else np.asarray(direction, dtype=float)
-    if g.is_scalar:
-        return _scalar_tangents(g, result, source)
-    for head in range(source + 1, len(g)):
-        total = None
-        for pos, tail in enumerate(g.args(head)):
-            if result[tail] is None:
-                continue
-            part = jac.jvp(g.local(head, pos), result[tail])
-            total = part if total is None else total + part
-        result[head] = total
+    with np.errstate(all="ignore"):  # nan/inf are reported once, by the caller's check
+        if g.is_scalar:
+            return _scalar_tangents(g, result, source)
+        for head in range(source + 1, len(g)):
+            total = None
+            for pos, tail in enumerate(g.args(head)):
+                if result[tail] is None:
+                    continue
+                part = jac.jvp(g.local(head, pos), result[tail])
+                total = part if total is None else total + part
+            result[head] = total
     return result
 
 

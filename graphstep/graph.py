@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import gc
 import math
+import os
+import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -152,6 +154,10 @@ class Graph:
             self._input_nodes[v.name] = i
         self.inputs = list(self._input_nodes)
         self._locals: dict[tuple[int, int], Any] = {}
+        #: ``strict=True``: a value or derivative out of its domain raises DomainError
+        self.strict = strict
+        #: the nodes whose value is nan/inf while their arguments' are not, with the message
+        self.domain_problems: dict[int, str] = {}
         self._check_domain(strict)
 
     # --- basic facts -------------------------------------------------------------
@@ -298,8 +304,9 @@ class Graph:
         arg_ids = self._args[head]
         labels = tuple(self.labels[a] for a in arg_ids)
         consts = tuple(self._values[a] if self._ops[a] == "const" else None for a in arg_ids)
-        text = op.formula[pos](labels, consts, self.labels[head], self._params[head])
-        return text
+        params = dict(self._params[head])
+        params["_values"] = tuple(self._values[a] for a in arg_ids)  # a tie shows in the formula
+        return op.formula[pos](labels, consts, self.labels[head], params)
 
     def edge_formula(self, head: int, pos: int) -> str:
         """The formula as shown on an edge: ``diag(...)`` or ``I`` for tensor edges."""
@@ -330,34 +337,114 @@ class Graph:
     def _check_domain(self, strict: bool) -> None:
         if self.is_scalar and np.isfinite(self.value_array).all():
             return
-        for i, op_name in enumerate(self._ops):
-            if op_name in ("input", "const"):
-                continue
-            value = self._values[i]
-            # a finite sum means every element is finite (one pass, no temporary array);
-            # only when the sum is not finite (or overflows) look element by element
-            if math.isfinite(np.sum(value)) or np.all(np.isfinite(value)):
-                continue
-            args = [self._values[a] for a in self._args[i]]
-            if not all(np.all(np.isfinite(a)) for a in args):
-                continue  # inherited from an argument: reported there
-            message = self._domain_message(i, args, value)
-            if strict:
-                raise DomainError(message)
-            warnings.warn(message, DomainWarning, stacklevel=4)
+        with np.errstate(all="ignore"):
+            for i, value in enumerate(self._values):
+                # a finite sum means every element is finite (one pass, no temporary array);
+                # only when the sum is not finite (or overflows) look element by element
+                if math.isfinite(np.sum(value)) or np.all(np.isfinite(value)):
+                    continue
+                args = [self._values[a] for a in self._args[i]]
+                if not all(np.all(np.isfinite(a)) for a in args):
+                    continue  # inherited from an argument: reported there
+                self.domain_problems[i] = message = self._domain_message(i, args, value)
+                domain_problem(message, strict)
 
     def _domain_message(self, node: int, args: list[Any], value: Any) -> str:
-        def show(v):
-            if np.ndim(v) == 0:
-                return f"{float(v):g}"
-            bad = ~np.isfinite(value) if np.shape(value) == np.shape(v) else slice(None)
-            return f"{np.asarray(v)[bad].ravel()[:3]} (first offending elements)"
-
-        shown = ", ".join(f"{self.labels[a]} = {show(v)}" for a, v in zip(self._args[node], args))
         kind = "nan" if np.any(np.isnan(value)) else "inf"
+        op = self._ops[node]
+        if op == "const":
+            return (f"the constant {self.labels[node]} is {kind}: it does not fit a float "
+                    f"(the largest is {np.finfo(float).max:.4g})" if kind == "inf" else
+                    f"the constant {self.labels[node]} is nan")
+        if op == "input":
+            return f"the input {self.labels[node]} is {kind}: {_show(value, value)}"
+        shown = ", ".join(f"{self.labels[a]} = {_show(v, value)}"
+                          for a, v in zip(self._args[node], args))
+        edges = ", ".join(f"{self.labels[a]} → {self.labels[node]}"
+                          for a in dict.fromkeys(self._args[node]) if self._ops[a] != "const")
+        derivative = f", nor is the derivative on {edges}" if edges else ""
         return (
             f"{self.expr(node)} ({self.labels[node]}) is {kind} for {shown}: "
-            f"{self._ops[node]} is not defined there"
+            f"{op} is not defined there{derivative}"
+        )
+
+    def check_derivatives(self, wanted: Iterable[int], finite: bool) -> None:
+        """Report nan/inf derivatives on the paths from the ``wanted`` nodes to the output.
+
+        The derivative algorithms call this after a pass when a result they return is not
+        finite (``finite=False``) or when some value in the graph is nan/inf. It looks for
+        the cause: a node whose value is out of its op's domain, an edge whose local
+        derivative is nan/inf (``sqrt`` at 0), or else a product of local derivatives that
+        overflowed, and warns with a :class:`~graphstep.errors.DomainWarning` naming the
+        node, its sub-expression and the edge (a :class:`~graphstep.errors.DomainError`
+        when the graph is ``strict``).
+
+        >>> import warnings, graphstep as gs
+        >>> g = gs.parse("sqrt(x)", x=0.0)
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     gs.grad(g)
+        {'x': inf}
+        >>> for part in str(caught[0].message).split(": "):
+        ...     print(part)
+        the derivative of sqrt(x) (u1) with respect to x on edge x → u1 is inf for x = 0
+        sqrt is not differentiable there (1/(2·u1))
+        """
+        wanted = set(wanted)
+        carries = [False] * len(self)
+        for node, args in enumerate(self._args):
+            carries[node] = node in wanted or any(carries[a] for a in args)
+        messages = []
+        with np.errstate(all="ignore"):
+            for head in range(len(self) - 1, -1, -1):
+                if not any(carries[a] for a in self._args[head]):
+                    continue
+                if head in self.domain_problems:
+                    messages.append(self.domain_problems[head])
+                    continue
+                bad_args = [a for a in self._args[head] if not np.isfinite(self._values[a]).all()]
+                if bad_args:  # downstream of a value out of its domain: reported there
+                    messages.extend(self.domain_problems[n] for n in self._origins(bad_args))
+                    continue
+                for pos, tail in enumerate(self._args[head]):
+                    if not carries[tail]:
+                        continue
+                    kind = _nonfinite(self.local(head, pos))
+                    if kind is not None:
+                        messages.append(self._derivative_message(head, pos, kind))
+        if not messages and not finite:
+            names = [self.labels[n] for n in sorted(wanted)]
+            messages.append(
+                f"the derivative of {self.expr(self.output)} ({self.labels[self.output]}) with "
+                f"respect to {', '.join(names)} overflowed: every local derivative on the way is "
+                "finite, their product is not"
+            )
+        for message in dict.fromkeys(messages):
+            domain_problem(message, self.strict)
+
+    def _origins(self, nodes: list[int]) -> list[int]:
+        """The nodes among ``nodes`` and their ancestors whose domain problem was reported."""
+        found, seen, stack = [], set(), list(nodes)
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if node in self.domain_problems:
+                found.append(node)
+            else:
+                stack.extend(self._args[node])
+        return sorted(found)
+
+    def _derivative_message(self, head: int, pos: int, kind: str) -> str:
+        tail = self._args[head][pos]
+        shown = ", ".join(f"{self.labels[a]} = {_show(self._values[a], None)}"
+                          for a in dict.fromkeys(self._args[head]) if self._ops[a] != "const")
+        return (
+            f"the derivative of {self.expr(head)} ({self.labels[head]}) with respect to "
+            f"{self.labels[tail]} on edge {self.labels[tail]} → {self.labels[head]} is {kind} "
+            f"for {shown}: {self._ops[head]} is not differentiable there "
+            f"({self.edge_formula(head, pos)})"
         )
 
     # --- networkx view -------------------------------------------------------------
@@ -379,7 +466,50 @@ class Graph:
     def _repr_mimebundle_(self, include=None, exclude=None):
         from .rendering import mimebundle  # rendering sits below the graph layer
 
-        return mimebundle(self)
+        return mimebundle(self, include=include, exclude=exclude)
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def domain_problem(message: str, strict: bool) -> None:
+    """Raise :class:`DomainError` (``strict``) or warn with a :class:`DomainWarning`.
+
+    The warning is attributed to the first caller outside graphstep, so the same problem
+    met again from the same line of user code is shown once (Python's ``default`` filter).
+    """
+    if strict:
+        raise DomainError(message)
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, DomainWarning, stacklevel=level)
+
+
+def _show(v: Any, value: Any) -> str:
+    """A value in a message: the number, or the first offending elements of an array."""
+    if np.ndim(v) == 0:
+        return f"{float(v):g}"
+    bad = ~np.isfinite(value) if value is not None and np.shape(value) == np.shape(v) else slice(None)
+    return f"{np.asarray(v)[bad].ravel()[:3]} (first offending elements)"
+
+
+def _nonfinite(local: Any) -> str | None:
+    """``"nan"`` or ``"inf"`` when a local derivative has such an entry, else None."""
+    if isinstance(local, jac.Chain):
+        kinds = [_nonfinite(factor) for factor in local.factors]
+        return "nan" if "nan" in kinds else ("inf" if "inf" in kinds else None)
+    if isinstance(local, jac.Transposed):
+        return _nonfinite(local.inner)
+    if isinstance(local, jac.Jacobian):
+        parts = [getattr(local, name) for name in ("d", "c", "matrix", "a", "b", "s")
+                 if hasattr(local, name)]
+    else:
+        parts = [local]
+    arrays = [np.asarray(p, dtype=float) for p in parts]
+    if all(np.isfinite(a).all() for a in arrays):
+        return None
+    return "nan" if any(np.isnan(a).any() for a in arrays) else "inf"
 
 
 def _ancestors(output: Var) -> list[Var]:

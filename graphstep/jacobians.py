@@ -575,7 +575,7 @@ def compose(outer: Any, inner: Any) -> Any:
     array([3., 8.])
     """
     if not isinstance(outer, Jacobian) and not isinstance(inner, Jacobian):
-        return float(outer) * float(inner)
+        return float(outer) * float(inner)  # Python floats: inf * 0 is nan without a warning
     if not isinstance(outer, Jacobian):
         outer = _as_jacobian(outer, inner.out_shape)
     if not isinstance(inner, Jacobian):
@@ -587,24 +587,31 @@ def compose(outer: Any, inner: Any) -> Any:
     if type(inner) is Scale and inner.c == 1 and inner.in_shape == inner.out_shape:
         return outer
     if isinstance(outer, Diagonal) and isinstance(inner, Diagonal):
-        return Diagonal(outer.d * inner.d, f"{outer.formula} · {inner.formula}")
+        with np.errstate(all="ignore"):
+            return Diagonal(outer.d * inner.d, f"{outer.formula} · {inner.formula}")
     left = outer.factors if isinstance(outer, Chain) else [outer]
     right = inner.factors if isinstance(inner, Chain) else [inner]
     return Chain(left + right)
 
 
 def vjp(local: Any, g: Any) -> Any:
-    """Apply a local derivative backwards: ``g -> g J`` (float or Jacobian)."""
-    if isinstance(local, Jacobian):
-        return local.vjp(g)
-    return local * g
+    """Apply a local derivative backwards: ``g -> g J`` (float or Jacobian).
+
+    nan/inf pass through quietly: the derivative algorithms report them once, as a
+    DomainWarning naming the edge, instead of numpy's RuntimeWarning.
+    """
+    with np.errstate(all="ignore"):
+        if isinstance(local, Jacobian):
+            return local.vjp(g)
+        return local * g
 
 
 def jvp(local: Any, t: Any) -> Any:
-    """Apply a local derivative forwards: ``t -> J t`` (float or Jacobian)."""
-    if isinstance(local, Jacobian):
-        return local.jvp(t)
-    return local * t
+    """Apply a local derivative forwards: ``t -> J t`` (float or Jacobian), quietly like :func:`vjp`."""
+    with np.errstate(all="ignore"):
+        if isinstance(local, Jacobian):
+            return local.jvp(t)
+        return local * t
 
 
 def to_dense(local: Any, order: str = "C", layout: str = "numerator") -> np.ndarray:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Expr", "Value", "Const", "Adjoint", "Mask", "Neg", "Scale", "Transpose", "Fn", "Pow",
-    "PowerOf", "Indicator", "SumTo", "Expand", "SumKeep", "Reshape", "Index", "BroadcastTo",
+    "PowerOf", "PowerRule", "Indicator", "SumTo", "Expand", "SumKeep", "Reshape", "Index", "BroadcastTo",
     "Pullback", "Add", "Had", "MatMul", "Outer", "Div",
     "scale", "neg", "had", "add", "adjoint_name", "latex_name",
 ]
@@ -382,7 +382,13 @@ class Transpose(Expr):
         return np.transpose(self.a.evaluate(env))
 
 
-_FUNCTIONS = {"cos": (np.cos, r"\cos"), "sin": (np.sin, r"\sin"), "ln": (np.log, r"\ln"),
+def _ln_at_zero(x):
+    """``ln x`` with ``x = 0`` read as 1: ``ln`` appears only in ``d(x^y)/dy = x^y·ln x``, whose
+    value at ``x = 0`` is 0 wherever ``x^y`` is finite (the limit; autograd and JAX agree)."""
+    return np.log(np.where(np.asarray(x) == 0, 1.0, x))
+
+
+_FUNCTIONS = {"cos": (np.cos, r"\cos"), "sin": (np.sin, r"\sin"), "ln": (_ln_at_zero, r"\ln"),
               "sign": (np.sign, r"\operatorname{sign}")}
 
 
@@ -444,8 +450,33 @@ class PowerOf(Expr):
             return np.power(self.a.evaluate(env), self.e.evaluate(env))
 
 
+@dataclass(frozen=True)
+class PowerRule(Expr):
+    """``e ⊙ a^(e - 1)``, the derivative of ``a^e`` in ``a``: exactly 0 where ``e = 0``, even at
+    ``a = 0`` (as autograd computes it), where the product would give ``0·inf``."""
+
+    a: Expr = None  # type: ignore[assignment]
+    e: Expr = None  # type: ignore[assignment]
+
+    prec = 2
+
+    def _shown(self) -> Expr:
+        return had(self.e, PowerOf(self.a.shape, self.a, add([self.e, Const((), -1.0)])))
+
+    def text(self):
+        return self._shown().text()
+
+    def latex(self):
+        return self._shown().latex()
+
+    def evaluate(self, env):
+        a, e = self.a.evaluate(env), self.e.evaluate(env)
+        with np.errstate(all="ignore"):
+            return e * np.power(a, np.where(e == 0, 1.0, e - 1.0))
+
+
 _RELATIONS = {">": (np.greater, ">"), "≥": (np.greater_equal, r"\geq"), "<": (np.less, "<"),
-              "≤": (np.less_equal, r"\leq")}
+              "≤": (np.less_equal, r"\leq"), "=": (np.equal, "=")}
 
 
 @dataclass(frozen=True)

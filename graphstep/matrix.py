@@ -49,6 +49,7 @@ from .matexpr import (
     Indicator,
     Mask,
     PowerOf,
+    PowerRule,
     Pullback,
     Reshape,
     SumKeep,
@@ -125,6 +126,7 @@ BUILDER = SimpleNamespace(
     fn=lambda name, x: Fn(x.shape, name, x),
     indicator=lambda a, relation, b: Indicator(a.shape, a, relation, b),
     power_of=lambda a, exponent: PowerOf(a.shape, a, exponent),
+    power_rule=lambda a, exponent: PowerRule(a.shape, a, exponent),
 )
 
 

@@ -20,6 +20,7 @@ pictures and the steppers then know it. Tracing it as ``gs.<name>`` takes one li
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -110,20 +111,22 @@ def _unary(name, forward, local, formula, symbolic, latex):
 def _pow_base_symbolic(m, G, args, y):
     base, exponent = args
     c = m.uniform(exponent)
+    if c == 0:
+        return m.scale(0.0, G)  # x^0 is constant: exactly 0, even at x = 0
     if c is not None:
         return m.scale(c, m.had(G, m.pow(base, c - 1)))
-    return m.had(G, m.had(exponent, m.power_of(base, m.add([exponent, m.const(-1.0)]))))
+    return m.had(G, m.power_rule(base, exponent))
 
 
 def _pow_base_formula(labels, consts, out_label, params):
     a, b = labels
     exponent = consts[1]
-    if exponent is not None and np.ndim(exponent) > 0 and np.all(exponent == np.ravel(exponent)[0]):
-        exponent = np.ravel(exponent)[0]  # a broadcast constant such as the 2 in v**2
+    if exponent is not None and np.ndim(exponent) > 0:
+        exponent = _uniform_exponent(exponent)  # a broadcast constant such as the 2 in v**2
     if exponent is not None and np.ndim(exponent) == 0:
         c = float(exponent)
-        if c == 1:
-            return "1"
+        if c in (0, 1):
+            return f"{c:g}"
         return f"{_num(c)}·{power_text(_wrap(a), c - 1)}" if c != 2 else f"2·{_wrap(a)}"
     return f"{_wrap(b)}·{_wrap(a)}^({b}−1)"
 
@@ -133,6 +136,8 @@ def _uniform_exponent(b: Any) -> float | None:
     if np.ndim(b) == 0:
         return float(b)
     b = np.asarray(b)
+    if b.size == 0:
+        return None  # an empty exponent: np.power broadcasts it as it is
     first = b.flat[0]
     return float(first) if (b == first).all() else None
 
@@ -145,16 +150,77 @@ def _pow_forward(a, p):
 
 
 def _pow_base_local(a, out, p):
+    """``d(x^y)/dx = y·x^(y-1)``, exactly 0 where ``y = 0`` (also at ``x = 0``), as autograd has it."""
     c = _uniform_exponent(a[1])
     if c is None:
-        return a[1] * np.power(a[0], a[1] - 1.0)
+        return a[1] * np.power(a[0], np.where(a[1] == 0, 1.0, a[1] - 1.0))
+    if c == 0:
+        return np.zeros(np.shape(a[0])) if np.ndim(a[0]) else 0.0
     if c == 2:
         return 2.0 * a[0]
     return c * np.power(a[0], c - 1.0)
 
 
+def _pow_exponent_local(a, out, p):
+    """``d(x^y)/dy = x^y·ln x``, exactly 0 at ``x = 0`` where ``x^y`` is finite (autograd, JAX).
+
+    ``ln x`` is nan for ``x < 0`` (``x^y`` is not a real function of ``y`` there).
+    """
+    base = np.asarray(a[0])
+    return out * np.log(np.where(base == 0, 1.0, base))
+
+
 def _safe_log(a):
     return np.log(np.where(np.asarray(a) > 0, a, np.nan))
+
+
+# --- max(a, b) and min(a, b): a tie splits the derivative evenly ------------------------
+
+TIE = "tie: split evenly"
+_OTHER = {"≥": "<", "≤": ">", ">": "<", "<": ">"}
+
+
+def _pick_local(wins, pos):
+    """``[a wins] + ½[a = b]`` for argument ``pos`` (autograd's and JAX's rule at a tie)."""
+
+    def local(a, out, p):
+        mine, other = np.asarray(a[pos]), np.asarray(a[1 - pos])
+        return wins(mine, other) * 1.0 + (mine == other) * 0.5
+
+    return local
+
+
+def _pick_formula(loose, strict, pos):
+    """``[a ≥ b]`` and ``[a < b]``; where the values tie, ``½ (tie: split evenly)``.
+
+    >>> f = _pick_formula("≥", ">", 0)
+    >>> f(("x", "y"), (None, None), "u1", {"_values": (1.0, 2.0)})
+    '[x ≥ y]'
+    >>> f(("x", "y"), (None, None), "u1", {"_values": (2.0, 2.0)})
+    '½ (tie: split evenly)'
+    """
+
+    def formula(lab, c, y, p):
+        a, b = lab
+        values = p.get("_values")
+        tied = values is not None and bool(np.any(np.asarray(values[0]) == np.asarray(values[1])))
+        if not tied:
+            return f"[{a} {loose} {b}]" if pos == 0 else f"[{a} {_OTHER[loose]} {b}]"
+        if np.ndim(values[0]) == 0 and np.ndim(values[1]) == 0:
+            return f"½ ({TIE})"
+        wins = f"[{a} {strict} {b}]" if pos == 0 else f"[{a} {_OTHER[strict]} {b}]"
+        return f"{wins} + ½[{a} = {b}] ({TIE})"
+
+    return formula
+
+
+def _pick_symbolic(strict, pos):
+    def rule(m, G, a, y):
+        relation = strict if pos == 0 else _OTHER[strict]
+        wins = m.indicator(a[0], relation, a[1])
+        return m.had(G, m.add([wins, m.scale(0.5, m.indicator(a[0], "=", a[1]))]))
+
+    return rule
 
 
 # --- shape rules of the structural ops ------------------------------------------------
@@ -177,23 +243,41 @@ def _matmul_shape(shapes, params, texts):
 
 
 def _axis_check(name, shape, axis, text):
+    """Every axis a whole number in range, none named twice (``-1`` and ``1`` of a matrix are one)."""
     if axis is None:
         return
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    seen = set()
     for a in axes:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise ShapeError(f"{name}: the axis {a!r} for {text} is not a whole number")
         if not -len(shape) <= a < len(shape):
             raise ShapeError(
                 f"{name}: {text} has shape {jac.shape_text(shape)}: axis {a} is out of range"
             )
+        if a % len(shape) in seen:
+            raise ShapeError(
+                f"{name}: {text} has shape {jac.shape_text(shape)}: axis {a % len(shape)} is "
+                f"named twice in axis={axis}"
+            )
+        seen.add(a % len(shape))
+
+
+def _reduced_axes(shape, axis):
+    return tuple(range(len(shape))) if axis is None else jac._normal_axes(axis, len(shape))
 
 
 def _reduce_shape(name):
     def rule(shapes, params, texts):
         axis = params.get("axis")
         _axis_check(name, shapes[0], axis, texts[0])
-        if axis is None:
-            return ()
-        axes = jac._normal_axes(axis, len(shapes[0]))
+        axes = _reduced_axes(shapes[0], axis)
+        if name in ("max", "min") and any(shapes[0][a] == 0 for a in axes):
+            where = "" if axis is None else f" along axis {axis}"
+            raise ShapeError(
+                f"{name}: {texts[0]} has shape {jac.shape_text(shapes[0])}: the {name} of no "
+                f"numbers{where} is not defined"
+            )
         return tuple(n for i, n in enumerate(shapes[0]) if i not in axes)
 
     return rule
@@ -201,19 +285,25 @@ def _reduce_shape(name):
 
 def _reshape_shape(shapes, params, texts):
     target = tuple(params["shape"])
-    size = int(np.prod(shapes[0]))
-    known = [n for n in target if n != -1]
-    if target.count(-1) > 1 or (target.count(-1) == 0 and int(np.prod(target)) != size) or (
-        target.count(-1) == 1 and (np.prod(known) == 0 or size % int(np.prod(known)))
+    size = math.prod(shapes[0])
+    known = math.prod(n for n in target if n != -1)
+    bad = [n for n in target if n < -1]
+    if bad or target.count(-1) > 1 or (target.count(-1) == 0 and known != size) or (
+        target.count(-1) == 1 and (known == 0 or size % known)
     ):
+        why = (f"{bad[0]} is not a length (use -1 for the one length to work out)" if bad else
+               "-1 may stand for one length only" if target.count(-1) > 1 else
+               "the sizes do not match")
         raise ShapeError(
             f"reshape: {texts[0]} {jac.shape_paren(shapes[0])} holds {size} numbers and "
-            f"cannot be read as shape {target}"
+            f"cannot be read as shape {target}: {why}"
         )
-    return tuple(size // int(np.prod(known)) if n == -1 else n for n in target)
+    return tuple(size // known if n == -1 else n for n in target)
 
 
 def _stack_shape(shapes, params, texts):
+    if not shapes:
+        raise ShapeError("stack: [] has no values; stack needs at least one")
     for shape, text in zip(shapes[1:], texts[1:]):
         if shape != shapes[0]:
             raise ShapeError(
@@ -226,7 +316,13 @@ def _stack_shape(shapes, params, texts):
 def _softmax_shape(shapes, params, texts):
     if shapes[0] == ():
         raise ShapeError(f"softmax: {texts[0]} is a scalar; softmax needs a vector or matrix")
-    _axis_check("softmax", shapes[0], params.get("axis", -1), texts[0])
+    axis = params.get("axis", -1)
+    _axis_check("softmax", shapes[0], axis, texts[0])
+    if any(shapes[0][a] == 0 for a in _reduced_axes(shapes[0], axis)):
+        raise ShapeError(
+            f"softmax: {texts[0]} has shape {jac.shape_text(shapes[0])}: softmax along axis "
+            f"{axis} of no numbers is not defined"
+        )
     return shapes[0]
 
 
@@ -241,25 +337,21 @@ def _broadcast_shape(shapes, params, texts):
 # --- locals of the structural ops -----------------------------------------------------
 
 
-def _extreme_local(pick):
+def _extreme_local(name):
+    """``d max(x)/dx``: 1 at the largest entry; ``k`` tied entries get ``1/k`` each (autograd, JAX)."""
+
     def local(args, out, params):
         x = np.asarray(args[0], dtype=float)
         axis = params.get("axis")
-        mask = np.zeros_like(x)
-        axes = () if axis is None else jac._normal_axes(axis, x.ndim)
-        if axis is None or len(axes) == x.ndim:
-            mask.flat[pick(x)] = 1.0
-        else:
-            # move the reduced axes last and flatten them, so one argmax covers them all
-            kept = [a for a in range(x.ndim) if a not in axes]
-            moved = np.transpose(x, kept + list(axes))
-            flat = moved.reshape(moved.shape[: len(kept)] + (-1,))
-            picked = np.zeros_like(flat)
-            np.put_along_axis(picked, pick(flat, axis=-1)[..., None], 1.0, axis=-1)
-            mask = np.transpose(picked.reshape(moved.shape), np.argsort(kept + list(axes)))
-        name = "argmax" if pick is np.argmax else "argmin"
+        axes = _reduced_axes(x.shape, axis)
+        hits = x == np.expand_dims(np.asarray(out, dtype=float), axes)
+        counts = hits.sum(axis=axes, keepdims=True)
+        mask = hits / counts
+        which = f"arg{name}"
+        formula = (f"diag(onehot({which}))" if not (counts > 1).any()
+                   else f"diag(1/k at the k tied {which}) ({TIE})")
         reduce = jac.Reduction(x.shape, axis, formula="1ᵀ")
-        return jac.compose(reduce, jac.Diagonal(mask, f"diag(onehot({name}))"))
+        return jac.compose(reduce, jac.Diagonal(mask, formula))
 
     return local
 
@@ -272,10 +364,15 @@ def _reduce_forward(fn):
 
 
 def _mean_scale(shape, axis):
-    if axis is None:
-        return 1.0 / max(int(np.prod(shape)), 1)
-    axes = jac._normal_axes(axis, len(shape))
-    return 1.0 / int(np.prod([shape[a] for a in axes]))
+    return 1.0 / max(math.prod(shape[a] for a in _reduced_axes(shape, axis)), 1)
+
+
+def _mean_forward(a, p):
+    """``np.mean``; the mean of no numbers is nan (a DomainWarning, not numpy's RuntimeWarning)."""
+    x, axis = a[0], p.get("axis")
+    if np.size(x) and all(np.shape(x)[k] for k in _reduced_axes(np.shape(x), axis)):
+        return np.mean(x, axis=axis)
+    return np.sum(x, axis=axis) * np.nan
 
 
 def _softmax_forward(a, p):
@@ -343,7 +440,7 @@ _register(
         "pow", 2, _pow_forward,
         (
             _pow_base_local,
-            lambda a, out, p: out * _safe_log(a[0]),
+            _pow_exponent_local,
         ),
         (_pow_base_formula, lambda lab, c, y, p: f"{y}·ln {_wrap(lab[0])}"),
         "{0}^{1}", precedence=4,
@@ -388,26 +485,18 @@ _register(
            lambda m, G, a, y: m.scale(2.0, m.had(G, a[0])), "{0}^{{2}}"),
     Op(
         "maximum", 2, lambda a, p: np.maximum(a[0], a[1]),
-        (
-            lambda a, out, p: (np.asarray(a[0]) >= a[1]) * 1.0,
-            lambda a, out, p: (np.asarray(a[0]) < a[1]) * 1.0,
-        ),
-        (lambda lab, c, y, p: f"[{lab[0]} ≥ {lab[1]}]", lambda lab, c, y, p: f"[{lab[0]} < {lab[1]}]"),
+        (_pick_local(np.greater, 0), _pick_local(np.greater, 1)),
+        (_pick_formula("≥", ">", 0), _pick_formula("≥", ">", 1)),
         "max({0}, {1})",
-        symbolic=(lambda m, G, a, y: m.had(G, m.indicator(a[0], "≥", a[1])),
-                  lambda m, G, a, y: m.had(G, m.indicator(a[0], "<", a[1]))),
+        symbolic=(_pick_symbolic(">", 0), _pick_symbolic(">", 1)),
         latex=r"\max\left({0}, {1}\right)",
     ),
     Op(
         "minimum", 2, lambda a, p: np.minimum(a[0], a[1]),
-        (
-            lambda a, out, p: (np.asarray(a[0]) <= a[1]) * 1.0,
-            lambda a, out, p: (np.asarray(a[0]) > a[1]) * 1.0,
-        ),
-        (lambda lab, c, y, p: f"[{lab[0]} ≤ {lab[1]}]", lambda lab, c, y, p: f"[{lab[0]} > {lab[1]}]"),
+        (_pick_local(np.less, 0), _pick_local(np.less, 1)),
+        (_pick_formula("≤", "<", 0), _pick_formula("≤", "<", 1)),
         "min({0}, {1})",
-        symbolic=(lambda m, G, a, y: m.had(G, m.indicator(a[0], "≤", a[1])),
-                  lambda m, G, a, y: m.had(G, m.indicator(a[0], ">", a[1]))),
+        symbolic=(_pick_symbolic("<", 0), _pick_symbolic("<", 1)),
         latex=r"\min\left({0}, {1}\right)",
     ),
     # --- structural ops: their locals are Jacobian objects ----------------------------
@@ -433,18 +522,18 @@ _register(
         latex=r"\textstyle\sum {0}",
     ),
     Op(
-        "mean", 1, _reduce_forward(np.mean),
+        "mean", 1, _mean_forward,
         (lambda a, out, p: jac.Reduction(
             np.shape(a[0]), p.get("axis"), _mean_scale(np.shape(a[0]), p.get("axis"))),),
         (None,), "mean({0})", elementwise=False, shape=_reduce_shape("mean"),
         latex=r"\operatorname{{mean}}\left({0}\right)",
     ),
     Op(
-        "amax", 1, _reduce_forward(np.max), (_extreme_local(np.argmax),), (None,),
+        "amax", 1, _reduce_forward(np.max), (_extreme_local("max"),), (None,),
         "max({0})", elementwise=False, shape=_reduce_shape("max"), latex=r"\max {0}",
     ),
     Op(
-        "amin", 1, _reduce_forward(np.min), (_extreme_local(np.argmin),), (None,),
+        "amin", 1, _reduce_forward(np.min), (_extreme_local("min"),), (None,),
         "min({0})", elementwise=False, shape=_reduce_shape("min"), latex=r"\min {0}",
     ),
     Op(

@@ -8,13 +8,15 @@ matrix ``D`` (nilpotent on a DAG) this is an entry of ``(I - D)^-1``.
 >>> g = gs.parse("x * exp(x**2)", x=1.5)
 >>> [round(p.product, 4) for p in paths(g, "x")]
 [9.4877, 42.6948]
+>>> len(paths(g, "x")), paths(g, "x")[-1].labels
+(2, ('u3', 'u2', 'u1', 'x'))
 >>> count_paths(g, "x"), round(path_sum(g, "x"), 4)
 (2, 52.1825)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any
@@ -26,7 +28,7 @@ from .errors import PathLimitError, ShapeError, SizeLimitError
 from .graph import Graph
 
 __all__ = [
-    "Path", "paths", "path_sum", "count_paths", "path_counts", "edge_matrix", "total_derivatives",
+    "Path", "PathList", "paths", "path_sum", "count_paths", "path_counts", "edge_matrix", "total_derivatives",
     "PATH_LIMIT", "MATRIX_LIMIT",
 ]
 
@@ -96,6 +98,45 @@ class Path:
         return f"{route}: {formula} = {product:.6g}"
 
 
+class PathList(Sequence):
+    """The paths from the output back to one input: a read-only list of :class:`Path`.
+
+    ``len``, indexing (negative too; a slice gives a plain list) and iteration work as on
+    a list; the repr is the paths table that ``graphstep grad`` prints.
+
+    >>> import graphstep as gs
+    >>> found = gs.paths(gs.parse("x * x", x=3.0), "x")
+    >>> len(found), found[0].product, [p.product for p in found[1:]]
+    (2, 3.0, [3.0])
+    >>> found  # doctest: +NORMALIZE_WHITESPACE
+    paths from the output back to x: 2
+      #  path    factors  factor values  product
+      1  u1 ← x  x        3              3
+      2  u1 ← x  x        3              3
+    path sum 6 = reverse accumulation 6 (max difference 0)
+    """
+
+    def __init__(self, g: Graph, wrt: str, items: Iterator[Path]):
+        self.graph, self.wrt = g, wrt
+        self._paths = tuple(items)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self._paths[index])
+        return self._paths[index]
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._paths)
+
+    def __repr__(self) -> str:
+        from .report import paths_report  # the one paths table, shared with the CLI
+
+        return paths_report(self.graph, self.wrt)
+
+
 def path_counts(g: Graph, wrt: str) -> list[int]:
     """For every node, the exact number of paths from input ``wrt`` to it (Python ints).
 
@@ -127,18 +168,8 @@ def count_paths(g: Graph, wrt: str) -> int:
     return path_counts(g, wrt)[g.output]
 
 
-def paths(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> Iterator[Path]:
-    """The paths from the output back to input ``wrt``, enumerated lazily.
-
-    Paths come in a fixed order (arguments left to right, depth first). More than
-    ``limit`` paths raise :class:`~graphstep.errors.PathLimitError` with the exact
-    count, before any is produced.
-
-    >>> import graphstep as gs
-    >>> g = gs.parse("x * exp(x**2)", x=1.5)
-    >>> [[g.label(n) for n in p.nodes] for p in paths(g, "x")]
-    [['u3', 'x'], ['u3', 'u2', 'u1', 'x']]
-    """
+def _checked_paths(g: Graph, wrt: str, limit: int) -> Iterator[Path]:
+    """The paths, enumerated lazily, after refusing more than ``limit`` of them."""
     counts = path_counts(g, wrt)
     total = counts[g.output]
     if total > limit:
@@ -147,6 +178,21 @@ def paths(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> Iterator[Path]:
             f"{limit:,}; count them with count_paths or raise limit="
         )
     return _enumerate(g, g.node(wrt), counts)
+
+
+def paths(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> PathList:
+    """The paths from the output back to input ``wrt``, as a :class:`PathList`.
+
+    Paths come in a fixed order (arguments left to right, depth first). More than
+    ``limit`` paths raise :class:`~graphstep.errors.PathLimitError` with the exact
+    count, before any is built.
+
+    >>> import graphstep as gs
+    >>> g = gs.parse("x * exp(x**2)", x=1.5)
+    >>> [[g.label(n) for n in p.nodes] for p in paths(g, "x")]
+    [['u3', 'x'], ['u3', 'u2', 'u1', 'x']]
+    """
+    return PathList(g, wrt, _checked_paths(g, wrt, limit))
 
 
 def _enumerate(g: Graph, source: int, counts: list[int]) -> Iterator[Path]:
@@ -181,12 +227,12 @@ def path_sum(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> Any:
     in_shape = g.shape_of(node)
     if out_shape == ():
         total = 0.0 if in_shape == () else np.zeros(in_shape)
-        for path in paths(g, wrt, limit):
+        for path in _checked_paths(g, wrt, limit):
             total = total + path.contribution(1.0)
         return float(total) if in_shape == () else np.asarray(total, dtype=float)
     rows, cols = int(np.prod(out_shape)), int(np.prod(in_shape))
     total = np.zeros((rows, cols))
-    for path in paths(g, wrt, limit):
+    for path in _checked_paths(g, wrt, limit):
         total += jac.to_dense(path.product)
     return total
 

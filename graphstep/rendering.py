@@ -29,6 +29,7 @@ viewer drops scripts, so for notebooks meant to be read there set
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import os
@@ -42,7 +43,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from .errors import InputError, RenderError
+from .errors import GraphstepError, InputError, RenderError
 from .graph import Graph
 from .jacobians import Jacobian
 from .stepping import Step
@@ -56,6 +57,7 @@ __all__ = [
     "to_digraph",
     "to_dot",
     "render",
+    "with_direction",
     "mimebundle",
     "annotations",
     "Annotations",
@@ -628,33 +630,37 @@ _FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot", ".pdf": "
 
 
 def render(target: Any, path: str | os.PathLike, style: Style | None = None,
-           scale: float | None = None) -> Path:
+           scale: float | None = None, direction: str | None = None) -> Path:
     """Draw a graph, a stepper's current step or a ``(Graph, Step)`` pair to ``path``.
 
     The format comes from the suffix: ``.svg``, ``.png``, ``.dot``/``.gv``, and
     ``.pdf`` where the backend can (system Graphviz). A stepper's picture is its
     frame of the shared layout (see :func:`graphstep.export.frames`). When no Graphviz
     executable is found a :class:`~graphstep.errors.RenderError` says how to install
-    one, and the DOT source is still written next to ``path``.
+    one, and the DOT source is still written next to ``path``. ``direction`` (``"LR"``,
+    ``"BT"``, ``"TB"``, ``"RL"``, or ``"auto"``/None for the style's) sets the layout
+    direction, as :class:`Style`'s ``direction`` and the CLI's ``--direction`` do.
+    The file is replaced only once complete (see :mod:`graphstep.files`).
 
     >>> import graphstep as gs, tempfile, os
-    >>> out = render(gs.parse("x^2", x=3.0), os.path.join(tempfile.mkdtemp(), "g.dot"))
-    >>> out.read_text().startswith("digraph")
-    True
+    >>> out = render(gs.parse("x^2", x=3.0), os.path.join(tempfile.mkdtemp(), "g.dot"), direction="BT")
+    >>> text = out.read_text()
+    >>> text.startswith("digraph"), "rankdir=BT" in text
+    (True, True)
     """
     from . import backend
+    from .files import atomic_write, output_path
 
-    path = Path(path)
+    path = output_path(path)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise RenderError(
             f"cannot tell the picture format of {str(path)!r}: use one of "
             f"{', '.join(sorted(_FORMATS))}")
     g, step, stepper = _target(target)
-    style = style or Style()
+    style = with_direction(style or Style(), direction)
     if fmt == "dot":
-        path.write_text(to_dot(g, step, style), encoding="utf-8")
-        return path
+        return atomic_write(path, to_dot(g, step, style))
     if stepper is not None and fmt in ("svg", "png"):
         from .export import frame_svg
 
@@ -667,6 +673,19 @@ def render(target: Any, path: str | os.PathLike, style: Style | None = None,
     return backend.render_dot(to_dot(g, step, style), path, fmt, scale=scale)
 
 
+def with_direction(style: Style, direction: str | None) -> Style:
+    """``style`` with layout ``direction`` (None or ``"auto"``: unchanged); checked as Style does.
+
+    >>> with_direction(Style(), "TB").direction, with_direction(Style(direction="BT"), "auto").direction
+    ('TB', 'BT')
+    """
+    if direction is None or direction == "auto":
+        return style
+    if not isinstance(direction, str) or direction not in _DIRECTIONS:
+        raise InputError(f"direction must be one of auto, {', '.join(_DIRECTIONS)}, got {direction!r}")
+    return dataclasses.replace(style, direction=direction)
+
+
 # --- Jupyter -----------------------------------------------------------------------------
 
 def _svg_only(svg_only: bool | None) -> bool:
@@ -676,7 +695,8 @@ def _svg_only(svg_only: bool | None) -> bool:
     return JUPYTER_SVG_ONLY or env in ("1", "true", "yes", "on")
 
 
-def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = None) -> dict[str, str]:
+def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = None,
+               include: Any = None, exclude: Any = None) -> dict[str, Any]:
     """What Jupyter shows for a Graph, a Step or a stepper (``_repr_mimebundle_``).
 
     A Graph, or one Step of a stepper, gives ``image/svg+xml`` and ``text/plain``. A
@@ -686,6 +706,11 @@ def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = Non
     player is left out, for viewers that drop scripts. When no picture can be drawn
     (no Graphviz executable), the bundle is the text alone, saying why.
 
+    ``include`` and ``exclude`` work as in the ``graphviz`` package: ``include`` (an
+    iterable of mimetypes) replaces the default set, ``image/png`` may be asked for
+    too, and ``exclude`` removes mimetypes (it wins over ``include``); only what is
+    asked for is drawn.
+
     >>> import graphstep as gs
     >>> sorted(mimebundle(gs.parse("sin(x)", x=0.5)))
     ['image/svg+xml', 'text/plain']
@@ -693,26 +718,46 @@ def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = Non
     ['image/svg+xml', 'text/html', 'text/plain']
     >>> sorted(mimebundle(gs.steps(gs.parse("sin(x)", x=0.5), "reverse").current))
     ['image/svg+xml', 'text/plain']
+    >>> g = gs.parse("sin(x)", x=0.5)
+    >>> sorted(mimebundle(g, include=["image/png", "text/plain"], exclude=["text/plain"]))
+    ['image/png']
+    >>> mimebundle(g, include=[])
+    {}
     """
     from . import backend
 
     if isinstance(obj, Graph) or (isinstance(obj, Step) and obj.graph is not None):
-        graph, step = (obj, None) if isinstance(obj, Graph) else (obj.graph, obj)
-        text = repr(obj)
-        try:
-            svg = backend.run_dot(to_dot(graph, step, style), "svg").decode("utf-8")
-        except RenderError as error:
-            return {"text/plain": f"{text}\n(no picture: {error})"}
-        return {"image/svg+xml": backend.clean_svg(svg, style or Style()), "text/plain": text}
-    if _is_stepper(obj):
-        from .export import frame_svg, player_html
+        stepper, default = None, {"image/svg+xml", "text/plain"}
+    elif _is_stepper(obj):
+        stepper, default = obj, {"image/svg+xml", "text/plain"}
+        if not _svg_only(svg_only):
+            default.add("text/html")
+    else:
+        raise InputError(f"mimebundle needs a Graph, a Step or a stepper, got {type(obj).__name__}")
+    wanted = set(default if include is None else include) - set(exclude or ())
+    wanted &= {"image/svg+xml", "image/png", "text/plain"} | ({"text/html"} if stepper else set())
+    text = str(obj) if stepper is not None else repr(obj)
+    bundle: dict[str, Any] = {}
+    try:
+        if wanted & {"image/svg+xml", "image/png"}:
+            if stepper is not None:
+                from .export import frame_svg
 
-        text = str(obj)
-        try:
-            bundle = {"image/svg+xml": frame_svg(obj, style=style), "text/plain": text}
-            if not _svg_only(svg_only):
-                bundle["text/html"] = player_html(obj, style=style)
-        except RenderError as error:
-            return {"text/plain": f"{text}\n(no picture: {error})"}
-        return bundle
-    raise InputError(f"mimebundle needs a Graph, a Step or a stepper, got {type(obj).__name__}")
+                svg = frame_svg(stepper, style=style)
+            else:
+                graph, step = (obj, None) if isinstance(obj, Graph) else (obj.graph, obj)
+                raw = backend.run_dot(to_dot(graph, step, style), "svg").decode("utf-8")
+                svg = backend.clean_svg(raw, style or Style())
+            if "image/svg+xml" in wanted:
+                bundle["image/svg+xml"] = svg
+            if "image/png" in wanted:
+                bundle["image/png"] = backend.svg_to_png(svg)
+        if "text/html" in wanted:
+            from .export import player_html
+
+            bundle["text/html"] = player_html(stepper, style=style)
+    except GraphstepError as error:  # no executable, a raster too large: say so in the text
+        return {"text/plain": f"{text}\n(no picture: {error})"} if "text/plain" in wanted else {}
+    if "text/plain" in wanted:
+        bundle["text/plain"] = text
+    return {key: bundle[key] for key in sorted(bundle)}

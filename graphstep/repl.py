@@ -20,6 +20,12 @@ Commands (one per line; piped standard input works the same, without prompts)::
 0
 >>> "42.6948" in out.getvalue()
 True
+
+Piped commands that fail still run the rest, but the exit status is then
+:data:`FAILED` (2), so a script notices; an interactive session always exits 0.
+
+>>> Repl(gs.parse("2*x", x=1.0), stdout=out, stderr=out).run(io.StringIO("n\\nfly\\nq\\n"))
+2
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import shlex
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -35,7 +42,10 @@ from .errors import GraphstepError, InputError
 from .graph import Graph
 from .report import grad_report, inputs_text, paths_report
 
-__all__ = ["Repl", "COMMANDS", "HELP"]
+__all__ = ["Repl", "COMMANDS", "HELP", "FAILED"]
+
+#: Exit status of a piped (non-interactive) session in which some command failed.
+FAILED = 2
 
 MODES = ("forward", "local", "paths", "reverse", "forward-mode")
 
@@ -77,8 +87,11 @@ class Repl:
 
     def __init__(self, g: Graph, mode: str = "paths", wrt: str | None = None,
                  directory: str | Path | None = None, stdout: IO[str] | None = None,
-                 stderr: IO[str] | None = None):
+                 stderr: IO[str] | None = None, debug: bool = False):
         self.graph = g
+        self.debug = debug
+        #: How many commands have failed (each printed one ``error:`` line).
+        self.failures = 0
         self.stdout = stdout if stdout is not None else sys.stdout
         self.stderr = stderr if stderr is not None else sys.stderr
         self._directory = Path(directory) if directory is not None else None
@@ -113,6 +126,7 @@ class Repl:
         self.stdout.flush()
 
     def complain(self, text: str) -> None:
+        self.failures += 1
         self.stderr.write("error: " + " ".join(str(text).split()) + "\n")
         self.stderr.flush()
 
@@ -130,7 +144,10 @@ class Repl:
 
     # --- the loop ------------------------------------------------------------------------
     def run(self, stdin: IO[str] | None = None) -> int:
-        """Read and run commands until ``q`` or end of input; the exit status (0)."""
+        """Read and run commands until ``q`` or end of input; the exit status.
+
+        0, or :data:`FAILED` when standard input is not a terminal and a command failed.
+        """
         stdin = stdin if stdin is not None else sys.stdin
         interactive = _isatty(stdin) and stdin is sys.stdin
         if interactive:
@@ -142,7 +159,7 @@ class Repl:
                     line = input("graphstep> ")
                 except EOFError:
                     self.say()
-                    return 0
+                    return self._status(interactive)
                 except KeyboardInterrupt:
                     self.say("^C (q or Ctrl-D leaves)")
                     continue
@@ -151,14 +168,17 @@ class Repl:
             else:
                 line = stdin.readline()
                 if not line:
-                    return 0
+                    return self._status(interactive)
             try:
                 if not self.execute(line):
-                    return 0
+                    return self._status(interactive)
             except KeyboardInterrupt:
                 if not interactive:
                     raise
                 self.say("interrupted")
+
+    def _status(self, interactive: bool) -> int:
+        return FAILED if self.failures and not interactive else 0
 
     def execute(self, line: str) -> bool:
         """Run one command line; False when it asks to quit. Errors print one line."""
@@ -184,6 +204,12 @@ class Repl:
         except OSError as error:
             where = f" {error.filename}" if error.filename is not None else ""
             self.complain(f"cannot write{where}: {error.strerror or error}")
+        except Exception as error:  # a bug: say so in one line and keep the session
+            if self.debug:
+                traceback.print_exc(file=self.stderr)
+            from .cli import internal_error_text
+
+            self.complain(internal_error_text(error))
         return True
 
     # --- commands ------------------------------------------------------------------------

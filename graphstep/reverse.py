@@ -12,6 +12,7 @@ the inputs makes every adjoint complete before it is used.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -47,12 +48,38 @@ def adjoints(g: Graph, seed: Any = 1.0, wrt: Iterable[str] | None = None) -> lis
             f"the seed for {g.expr(g.output)} has shape {jac.shape_text(np.shape(seed))}, "
             f"the output has shape {jac.shape_text(g.shape_of(g.output))}"
         )
+    result = _adjoints(g, seed, wrt)
+    wanted = [g.node(name) for name in (g.inputs if wrt is None else wrt)]
+    _check(g, wanted, [result[node] for node in wanted])
+    return result
+
+
+def _adjoints(g: Graph, seed: Any, wrt: Iterable[str] | None = None) -> list[Any]:
     if g.is_scalar and np.ndim(seed) == 0:
         result = _scalar_adjoints(g, float(seed)).tolist()
         for node in g.edge_arrays.groups.get("const", np.empty(0, int)).tolist():
             result[node] = None
         return result
     return _tensor_adjoints(g, seed, wrt, release=False)
+
+
+def _finite(value: Any) -> bool:
+    """True when ``value`` (None, a float or an array) has no nan/inf: one pass, no temporary."""
+    if value is None:
+        return True
+    with np.errstate(all="ignore"):
+        return math.isfinite(np.sum(value)) or bool(np.isfinite(value).all())
+
+
+def _check(g: Graph, wanted: list[int], results: Iterable[Any]) -> None:
+    """Warn (or raise) when a derivative about to be returned is nan/inf or passes a bad value.
+
+    The usual case costs one pass over the results; the search for the cause runs only
+    when there is one.
+    """
+    finite = all(_finite(value) for value in results)
+    if not finite or g.domain_problems:
+        g.check_derivatives(wanted, finite)
 
 
 def _tensor_adjoints(g: Graph, seed: Any, wrt: Iterable[str] | None, release: bool) -> list[Any]:
@@ -71,6 +98,13 @@ def _tensor_adjoints(g: Graph, seed: Any, wrt: Iterable[str] | None, release: bo
             skip[node] = node not in wanted and all(skip[a] for a in g.args(node))
     result: list[Any] = [None] * len(g)
     result[g.output] = seed if np.ndim(seed) else float(seed)
+    with np.errstate(all="ignore"):  # nan/inf are reported once, by _check
+        _tensor_pass(g, result, skip, release)
+    return result
+
+
+def _tensor_pass(g: Graph, result: list[Any], skip: list[bool], release: bool) -> None:
+    ops = g._ops
     cached = g._locals
     for head in range(g.output, -1, -1):
         upstream = result[head]
@@ -88,7 +122,6 @@ def _tensor_adjoints(g: Graph, seed: Any, wrt: Iterable[str] | None, release: bo
             result[tail] = contribution if result[tail] is None else result[tail] + contribution
         if release and ops[head] != "input":
             result[head] = None
-    return result
 
 
 def scalar_locals(g: Graph) -> np.ndarray:
@@ -126,6 +159,11 @@ def _scalar_adjoints(g: Graph, seed: float) -> np.ndarray:
     tails, heads = edges.tails_by_depth, edges.heads_by_depth
     adjoint = np.zeros(len(g))
     adjoint[g.output] = seed
+    with np.errstate(all="ignore"):  # nan/inf are reported once, by _check
+        return _scalar_pass(edges, local, tails, heads, adjoint)
+
+
+def _scalar_pass(edges, local, tails, heads, adjoint):
     if len(edges.levels) * 32 > len(tails):  # deep and narrow (a chain): a plain loop is faster
         result = adjoint.tolist()
         for tail, head, factor in zip(tails.tolist(), heads.tolist(), local.tolist()):
@@ -160,8 +198,11 @@ def grad(g: Graph, wrt: str | Iterable[str] | None = None) -> Any:
     if g.is_scalar:
         array = _scalar_adjoints(g, 1.0)
         grads = {name: float(array[node]) for name, node in zip(names, nodes)}
+        if g.domain_problems or not all(map(math.isfinite, grads.values())):
+            g.check_derivatives(nodes, all(map(math.isfinite, grads.values())))
         return grads[wrt] if single else grads
     result = _tensor_adjoints(g, 1.0, names if wrt is not None else None, release=True)
+    _check(g, nodes, [result[node] for node in nodes])
     grads = {}
     handed_out: set[int] = set()
     for name, node in zip(names, nodes):
@@ -214,18 +255,20 @@ def jacobian(g: Graph, wrt: str | None = None, layout: str = "numerator") -> Any
         for i in range(rows):
             seed = np.zeros(rows)
             seed[i] = 1.0
-            adjoint = adjoints(g, seed.reshape(out_shape) if out_shape else 1.0)[node]
+            adjoint = _adjoints(g, seed.reshape(out_shape) if out_shape else 1.0)[node]
             if adjoint is not None:
                 matrix[i] = np.ravel(adjoint)
+        _check(g, [node], [matrix])
         return matrix
-    from .forward import tangents
+    from .forward import _tangents
 
     matrix = np.zeros((rows, cols))
     in_shape = g.shape_of(node)
     for j in range(cols):
         direction = np.zeros(cols)
         direction[j] = 1.0
-        tangent = tangents(g, wrt, direction.reshape(in_shape) if in_shape else 1.0)[g.output]
+        tangent = _tangents(g, wrt, direction.reshape(in_shape) if in_shape else 1.0)[g.output]
         matrix[:, j] = np.ravel(tangent)
+    _check(g, [node], [matrix])
     return matrix
 

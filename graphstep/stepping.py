@@ -125,7 +125,7 @@ class Step:
     def _repr_mimebundle_(self, include=None, exclude=None):
         from .rendering import mimebundle  # rendering sits below the stepper layer
 
-        return mimebundle(self)
+        return mimebundle(self, include=include, exclude=exclude)
 
 
 class Stepper:
@@ -206,13 +206,13 @@ class Stepper:
     def _repr_mimebundle_(self, include=None, exclude=None):
         from .rendering import mimebundle
 
-        return mimebundle(self)
+        return mimebundle(self, include=include, exclude=exclude)
 
-    def render(self, path: str | FilePath, style: Any = None) -> FilePath:
+    def render(self, path: str | FilePath, style: Any = None, direction: str | None = None) -> FilePath:
         """Render the current step to ``path`` (format from the suffix); see ``gs.render``."""
         from .rendering import render
 
-        return render(self, path, style)
+        return render(self, path, style, direction=direction)
 
     def save_all(self, directory: str | FilePath, fmt: str = "svg", **options: Any) -> list[FilePath]:
         """Write one numbered picture per step into ``directory``; see ``graphstep.export``."""

@@ -14,6 +14,7 @@ turns the traced output into a :class:`~graphstep.graph.Graph`.
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
 from collections.abc import Iterable
 from typing import Any
@@ -29,6 +30,10 @@ __all__ = [
     "exp", "log", "ln", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs",
     "square", "sum", "mean", "dot", "max", "min", "softmax", "reshape", "transpose", "stack",
 ]
+
+#: Most dimensions a value may have: numpy 1's limit, half of numpy 2's, so that no op's
+#: intermediate results (a broadcast, a Jacobian) reach numpy's own limit.
+MAX_NDIM = 32
 
 _ids = itertools.count()
 
@@ -216,15 +221,21 @@ def _coerce_number(value: Any, what: str) -> Any:
     if isinstance(value, bool) or isinstance(value, complex):
         raise InputError(f"{what}: {value!r} is not a real number")
     if isinstance(value, numbers.Real):
-        return float(value)
+        return _to_float(lambda: float(value), value, what)
     try:
         array = np.asarray(value)
     except Exception as error:  # ragged nested lists, for instance
-        raise InputError(f"{what}: cannot read {value!r} as an array ({error})") from None
+        raise InputError(f"{what}: cannot read {_clip(value)} as an array ({error})") from None
+    if array.ndim > MAX_NDIM:
+        raise InputError(f"{what}: the array has {array.ndim} dimensions; graphstep allows at most "
+                         f"{MAX_NDIM}")
+    if array.dtype.kind == "O" and all(
+            isinstance(x, numbers.Real) and not isinstance(x, bool) for x in array.flat):
+        array = _to_float(lambda: array.astype(float), value, what)  # Python ints beyond int64
     if array.dtype.kind not in "biuf" or array.dtype.kind == "b":
-        raise InputError(f"{what}: {value!r} is not an array of real numbers")
+        raise InputError(f"{what}: {_clip(value)} is not an array of real numbers")
     if array.ndim == 0:
-        return float(array)
+        return _to_float(lambda: float(array), value, what)
     # A private copy: the graph's values must not change when the caller later updates
     # their array in place (an SGD step, say). Read-only, so nothing writes into it either.
     if array.dtype == np.float64:
@@ -234,7 +245,32 @@ def _coerce_number(value: Any, what: str) -> Any:
         view = array.view()
         view.flags.writeable = False
         return view
-    return array.astype(float)
+    return _to_float(lambda: array.astype(float), value, what)
+
+
+def _to_float(convert: Any, value: Any, what: str) -> Any:
+    """``convert()``, or an InputError when the number is beyond a float's range."""
+    try:
+        with np.errstate(over="raise"):
+            return convert()
+    except (OverflowError, FloatingPointError):
+        if isinstance(value, numbers.Integral) and not isinstance(value, np.integer):
+            size = f"an integer of about 10^{int(int(value).bit_length() * math.log10(2))}"
+        else:
+            size = "a number"
+        raise InputError(f"{what}: {size} is too large for a float (the largest is about 1.8e308)"
+                         ) from None
+
+
+def _clip(value: Any, limit: int = 60) -> str:
+    """A short repr of user data for a message (never the whole of a large value)."""
+    if isinstance(value, np.ndarray) and value.size > 6:
+        return f"an array {shape_text(value.shape)}"
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def var(name: str, value: Any) -> Var:
@@ -349,6 +385,8 @@ def apply(op_name: str, *operands: Any, text: str | None = None, **params: Any) 
     args = [_as_var(x) for x in operands]
     if op.arity not in (-1, len(args)):
         raise InputError(f"{op_name} takes {op.arity} argument(s), got {len(args)}")
+    if op_name in ("stack", "reshape") and args:
+        _check_ndim(op_name, args, params)
     if op.elementwise and len(args) == 2:
         args = _broadcast_operands(op_name, args)
     elif op.shape is not None:
@@ -356,6 +394,19 @@ def apply(op_name: str, *operands: Any, text: str | None = None, **params: Any) 
     with np.errstate(all="ignore"):
         value = as_value(op.forward(tuple(a.value for a in args), params))
     return Var(op_name, tuple(args), value, params or None, text=text)
+
+
+def _check_ndim(op_name: str, args: list[Var], params: dict) -> None:
+    """Refuse a stack or reshape whose result would have more than :data:`MAX_NDIM` axes."""
+    if op_name == "stack":
+        ndim, what = len(args[0].shape) + 1, f"[{describe(args[0])}, ...]"
+    else:
+        shape = params.get("shape")
+        ndim = len(shape) if isinstance(shape, tuple) else 1
+        what = f"{describe(args[0])} to {shape}"
+    if ndim > MAX_NDIM:
+        raise ShapeError(f"{op_name}: {what} would have {ndim} dimensions (lists or axes nested "
+                         f"{ndim} deep); graphstep allows at most {MAX_NDIM}")
 
 
 def _broadcast_operands(op_name: str, args: list[Var]) -> list[Var]:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError
+from .trace import MAX_NDIM
 
 __all__ = ["parse_value", "parse_assignment", "parse_at", "MAX_ELEMENTS", "MAX_TEXT", "CONSTRUCTORS",
            "DEFAULT_SEED"]
@@ -35,8 +36,6 @@ __all__ = ["parse_value", "parse_assignment", "parse_at", "MAX_ELEMENTS", "MAX_T
 MAX_ELEMENTS = 1_000_000
 #: Longest value text accepted, in characters (a command-line argument is shorter anyway).
 MAX_TEXT = 2_000_000
-#: Most dimensions an array may have.
-MAX_NDIM = 32
 #: The seed used for ``randn``/``rand`` when none is given, so that runs repeat.
 DEFAULT_SEED = 0
 #: The array constructors a value may call, with a one-line description each.

@@ -56,6 +56,7 @@ def test_demo_builds_pictures_players_gifs_and_an_index(tmp_path):
     assert (out / "index.html").resolve().as_uri() in result.stdout
 
 
+@pytest.mark.backend
 def test_demo_in_process_compares_with_the_closed_form(tmp_path):
     result = build_demo(tmp_path, only=["sigmoid", "dot-product"], gif=False, jobs=1, log=None)
     assert result.ok
@@ -87,6 +88,7 @@ def test_demo_without_a_graphviz_executable_still_writes_the_index(tmp_path):
     assert 'href="x-exp-x2.dot"' in index  # and the DOT source
 
 
+@pytest.mark.backend
 def test_index_marks_a_mismatch(tmp_path):
     result = build_demo(tmp_path, only=["sigmoid"], gif=False, jobs=1, log=None)
     entry = result.entries[0]

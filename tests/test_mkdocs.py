@@ -15,8 +15,9 @@ from graphstep import embed
 from graphstep.errors import InputError
 from graphstep.mkdocs import fence_format, fence_validator, split_fence
 
-markdown = pytest.importorskip("markdown")
-pytest.importorskip("pymdownx")
+_DOCS_EXTRA = "is not installed (the docs extra: pip install -e '.[docs]')"
+markdown = pytest.importorskip("markdown", reason=f"Python-Markdown {_DOCS_EXTRA}")
+pytest.importorskip("pymdownx", reason=f"pymdown-extensions {_DOCS_EXTRA}")
 
 CONFIG = {"pymdownx.superfences": {"custom_fences": [
     {"name": "graphstep", "class": "graphstep", "validator": fence_validator, "format": fence_format},

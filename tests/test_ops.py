@@ -113,9 +113,9 @@ def test_random_composite_expression_agrees_four_ways(x, y):
 def test_relu_at_zero_and_max_ties_follow_the_documented_convention():
     # d/dz max(0, z) is 0 at z = 0 (seed 004: "when z <= 0 the derivative is 0")
     assert gs.grad(gs.parse("max(0, z)", z=0.0), "z") == 0.0
-    # ties in max(a, b) go to the first argument
+    # a tie in max(a, b) is split evenly, as HIPS autograd, JAX and PyTorch do (issue 8)
     g = gs.parse("max(a, b)", a=1.0, b=1.0)
-    assert gs.grad(g) == {"a": 1.0, "b": 0.0}
+    assert gs.grad(g) == {"a": 0.5, "b": 0.5}
 
 
 def test_local_derivative_formulas_read_like_the_slides():

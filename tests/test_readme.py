@@ -21,6 +21,7 @@ def test_readme_has_python_examples():
     assert len(python_blocks()) >= 4
 
 
+@pytest.mark.backend
 def test_readme_examples_run_in_order(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}

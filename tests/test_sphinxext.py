@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("sphinx")
+pytest.importorskip("sphinx", reason="Sphinx is not installed (the docs extra: pip install -e '.[docs]')")
 
 from sphinx.cmd.build import build_main  # noqa: E402
 
@@ -87,14 +87,19 @@ def _build(src: Path, out: Path, builder: str = "html", *extra: str) -> tuple[in
     return status, warnings.read_text() if warnings.exists() else ""
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sphinx")
-    src = _project(root)
-    out = root / "html"
-    status, warnings = _build(src, out)
-    return {"root": root, "src": src, "out": out, "status": status, "warnings": warnings,
-            "html": (out / "index.html").read_text(encoding="utf-8")}
+_BUILT: dict = {}  # one build per layout backend, shared by the tests that read it
+
+
+@pytest.fixture
+def built(tmp_path_factory, dot_backend):
+    if dot_backend not in _BUILT:
+        root = tmp_path_factory.mktemp(f"sphinx-{dot_backend}")
+        src = _project(root)
+        out = root / "html"
+        status, warnings = _build(src, out)
+        _BUILT[dot_backend] = {"root": root, "src": src, "out": out, "status": status,
+                               "warnings": warnings, "html": (out / "index.html").read_text(encoding="utf-8")}
+    return _BUILT[dot_backend]
 
 
 @pytest.mark.backend

@@ -1,0 +1,10 @@
+"""Collection without the docs extra: with only ``.[test]`` installed, the doctests of the
+Sphinx and MkDocs glue are skipped instead of failing to import."""
+
+import importlib.util
+
+collect_ignore = []
+if importlib.util.find_spec("sphinx") is None or importlib.util.find_spec("docutils") is None:
+    collect_ignore.append("graphstep/sphinxext.py")
+if importlib.util.find_spec("markdown") is None:
+    collect_ignore.append("graphstep/mkdocs.py")

@@ -1,0 +1,185 @@
+"""Writing output files: a file is replaced only once its new content is complete.
+
+Every file graphstep writes (pictures, players, animations, frames, the demo, the
+Sphinx and MkDocs outputs) goes through this module. The new content is written to a
+temporary file in the same folder, flushed to disk, and moved over the old file with
+``os.replace``. A failure, a full disk or Ctrl-C part-way leaves the old file as it
+was and removes the temporary file. Folders of frames are staged the same way: every
+frame is written to a temporary file first and all are moved into place only when the
+last one is complete, so a failed export leaves the folder as it was.
+
+When no temporary file can be made beside the target (a read-only folder), the write
+is refused with a :class:`~graphstep.errors.WriteError` saying so: graphstep never
+overwrites a file in place, because a failure would then lose the old content.
+
+>>> import tempfile, os
+>>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
+>>> atomic_write(path, "one").read_text()
+'one'
+>>> with atomic_file(path) as out:
+...     _ = out.write(b"two")
+>>> open(path).read(), os.listdir(os.path.dirname(path))
+('two', ['a.txt'])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import InputError, WriteError
+
+__all__ = ["output_path", "atomic_write", "atomic_file", "atomic_write_all", "TEMP_MARK"]
+
+#: Part of every temporary file's name (``.NAME.graphstep-XXXXXXXX.tmp``).
+TEMP_MARK = ".graphstep-"
+
+_open_fd = os.fdopen  # the one place an output file is opened (tests replace it to fail midway)
+
+
+def output_path(path: str | os.PathLike) -> Path:
+    """``path`` as a Path to write a file to; a name ending in a slash is refused.
+
+    >>> output_path("out/graph.svg").name
+    'graph.svg'
+    >>> output_path("graph.svg/")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    graphstep.errors.InputError: 'graph.svg/' ends with a slash, which names a folder, ...
+    """
+    text = os.fsdecode(os.fspath(path))
+    if text.endswith(tuple(s for s in ("/", os.sep, os.altsep) if s)):
+        raise InputError(f"{text!r} ends with a slash, which names a folder, but a file is wanted: "
+                         "remove the slash")
+    target = Path(text)
+    if target.is_dir():
+        raise WriteError(errno.EISDIR, "it is a directory", text)
+    return target
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
+
+
+def _make_folder(target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        where = error.filename or target.parent
+        why = ("a file of that name is in the way" if isinstance(error, (FileExistsError, NotADirectoryError))
+               else _reason(error))
+        raise WriteError(error.errno, f"cannot make the folder {where}: {why}", str(target)) from None
+
+
+def _temp_file(target: Path) -> tuple[int, str]:
+    """A new file beside ``target`` (same permissions as the old file, if any): (fd, name)."""
+    _make_folder(target)
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mode = 0o666  # a new file: the umask applies, as for open()
+    for _ in range(100):
+        name = target.parent / f".{target.name[:80]}{TEMP_MARK}{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise WriteError(
+                error.errno,
+                f"no temporary file can be made in its folder {target.parent} ({_reason(error)}); "
+                "graphstep writes a new file beside the old one and swaps it in when complete, and "
+                "does not overwrite in place, so that a failure cannot leave a half-written file",
+                str(target)) from None
+        if target.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(name, mode)  # an existing file keeps its permissions
+        return fd, str(name)
+    raise WriteError(errno.EEXIST, "no unused temporary name beside it", str(target))
+
+
+def _discard(name: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+
+
+def _as_write_error(error: OSError, target: Path) -> WriteError:
+    if isinstance(error, WriteError):
+        return error
+    return WriteError(error.errno, _reason(error), str(target))
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike) -> Iterator[BinaryIO]:
+    """A binary file to write ``path``'s new content to; it replaces ``path`` on success.
+
+    For streaming writers (Pillow's ``save``, say). On any exception, KeyboardInterrupt
+    included, the temporary file is removed, ``path`` is left untouched and the
+    exception goes on (an OSError as a :class:`~graphstep.errors.WriteError` naming
+    ``path``).
+    """
+    target = output_path(path)
+    fd, name = _temp_file(target)
+    try:
+        with _open_fd(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(name, target)
+    except OSError as error:
+        _discard(name)
+        raise _as_write_error(error, target) from error
+    except BaseException:
+        _discard(name)
+        raise
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
+    """Write ``data`` (text is written as UTF-8) to ``path`` atomically; returns the Path."""
+    with atomic_file(path) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)
+
+
+def atomic_write_all(items: Iterable[tuple[str | os.PathLike, bytes | str]]) -> list[Path]:
+    """Write several files all or nothing: each ``(path, data)`` goes to a temporary file
+    as it comes (``items`` may be a generator), and all are moved into place only once
+    the last is complete. On a failure no file is changed and no temporary file is left.
+
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> [p.name for p in atomic_write_all((os.path.join(folder, f"{k}.txt"), str(k)) for k in (1, 2))]
+    ['1.txt', '2.txt']
+    """
+    staged: list[tuple[str, Path]] = []
+    written: list[Path] = []
+    target = None
+    try:
+        for path, data in items:
+            target = output_path(path)
+            fd, name = _temp_file(target)
+            staged.append((name, target))
+            written.append(target)
+            with _open_fd(fd, "wb") as handle:
+                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        while staged:
+            name, target = staged[0]
+            os.replace(name, target)
+            staged.pop(0)
+    except OSError as error:
+        for name, _ in staged:
+            _discard(name)
+        raise (_as_write_error(error, target) if target is not None else error) from error
+    except BaseException:
+        for name, _ in staged:
+            _discard(name)
+        raise
+    return written
