@@ -37,7 +37,7 @@ from .errors import InputError, WriteError
 
 __all__ = ["output_path", "atomic_write", "atomic_file", "atomic_write_all", "TEMP_MARK"]
 
-#: Part of every temporary file's name (``.NAME.graphstep-XXXXXXXX.tmp``).
+#: Part of every temporary file's name (``.NAME.graphstep-<random>.tmp``).
 TEMP_MARK = ".graphstep-"
 
 _open_fd = os.fdopen  # the one place an output file is opened (tests replace it to fail midway)
