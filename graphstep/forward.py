@@ -79,7 +79,8 @@ def _scalar_tangents(g: Graph, result: list[Any], source: int) -> list[Any]:
         for pos, tail in enumerate(args[head]):
             tangent = result[tail]
             if tangent is not None:
-                part = local[offset + pos] * tangent
+                factor = local[offset + pos]
+                part = factor * tangent if factor != 0.0 and tangent != 0.0 else 0.0  # never 0 * nan
                 total = part if total is None else total + part
         result[head] = total
     return result

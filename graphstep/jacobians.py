@@ -249,10 +249,10 @@ class Scale(Jacobian):
             self.kind = "scale"
 
     def vjp(self, g):
-        return g if self.c == 1 else self.c * g  # the identity passes g on without a copy
+        return g if self.c == 1 else _times(self.c, g)  # the identity passes g on without a copy
 
     def jvp(self, t):
-        return t if self.c == 1 else self.c * t
+        return t if self.c == 1 else _times(self.c, t)
 
     def _dense_c(self):
         return self.c * np.eye(self.shape[0])
@@ -269,10 +269,10 @@ class Diagonal(Jacobian):
         self.d = d
 
     def vjp(self, g):
-        return g * self.d
+        return _exact_zeros(g * self.d, g, self.d)
 
     def jvp(self, t):
-        return t * self.d
+        return _exact_zeros(t * self.d, t, self.d)
 
     def _dense_c(self):
         return np.diag(self.d.ravel())
@@ -559,6 +559,41 @@ def _num(c: float) -> str:
     return f"{c:g}"
 
 
+def _times(factor: float, x: Any) -> Any:
+    """``factor * x``, exactly 0 when either side is exactly 0, even if the other is nan or inf.
+
+    A local derivative that is exactly 0 (relu below 0, the branch max did not take)
+    passes nothing on, the way autograd's and JAX's ``where`` do; and a path whose
+    product has an exact-zero factor contributes exactly 0 in every mode (path sum,
+    reverse and forward), so the three agree.
+
+    >>> _times(0.0, float("nan")), _times(float("inf"), 0.0), _times(2.0, 3.0)
+    (0.0, 0.0, 6.0)
+    """
+    if factor == 0:
+        return 0.0 if np.ndim(x) == 0 else np.zeros(np.shape(x))
+    if np.ndim(x) == 0:
+        return 0.0 if x == 0 else factor * x
+    return _exact_zeros(factor * x, x)
+
+
+def _exact_zeros(product: Any, *factors: Any) -> Any:
+    """``product`` with 0 wherever one of its ``factors`` is exactly 0 (see :func:`_times`).
+
+    The usual, finite case costs one sum; only a nan or inf in ``product`` costs the mask.
+
+    >>> _exact_zeros(np.array([np.nan, 2.0]), np.array([0.0, 1.0]), np.array([np.inf, 2.0]))
+    array([0., 2.])
+    """
+    with np.errstate(all="ignore"):
+        if math.isfinite(np.sum(product)):
+            return product
+        zero = np.zeros(np.shape(product), dtype=bool)
+        for factor in factors:
+            zero |= np.asarray(factor) == 0
+        return np.where(zero, 0.0, product)
+
+
 def _as_jacobian(local: Any, shape: tuple[int, ...] = ()) -> Jacobian:
     return local if isinstance(local, Jacobian) else Scale(float(local), shape, _num(local))
 
@@ -575,7 +610,7 @@ def compose(outer: Any, inner: Any) -> Any:
     array([3., 8.])
     """
     if not isinstance(outer, Jacobian) and not isinstance(inner, Jacobian):
-        return float(outer) * float(inner)  # Python floats: inf * 0 is nan without a warning
+        return _times(float(outer), float(inner))
     if not isinstance(outer, Jacobian):
         outer = _as_jacobian(outer, inner.out_shape)
     if not isinstance(inner, Jacobian):
@@ -588,7 +623,8 @@ def compose(outer: Any, inner: Any) -> Any:
         return outer
     if isinstance(outer, Diagonal) and isinstance(inner, Diagonal):
         with np.errstate(all="ignore"):
-            return Diagonal(outer.d * inner.d, f"{outer.formula} · {inner.formula}")
+            d = _exact_zeros(outer.d * inner.d, outer.d, inner.d)
+        return Diagonal(d, f"{outer.formula} · {inner.formula}")
     left = outer.factors if isinstance(outer, Chain) else [outer]
     right = inner.factors if isinstance(inner, Chain) else [inner]
     return Chain(left + right)
@@ -603,7 +639,7 @@ def vjp(local: Any, g: Any) -> Any:
     with np.errstate(all="ignore"):
         if isinstance(local, Jacobian):
             return local.vjp(g)
-        return local * g
+        return _times(local, g)
 
 
 def jvp(local: Any, t: Any) -> Any:
@@ -611,7 +647,7 @@ def jvp(local: Any, t: Any) -> Any:
     with np.errstate(all="ignore"):
         if isinstance(local, Jacobian):
             return local.jvp(t)
-        return local * t
+        return _times(local, t)
 
 
 def to_dense(local: Any, order: str = "C", layout: str = "numerator") -> np.ndarray:

@@ -164,13 +164,21 @@ def _scalar_adjoints(g: Graph, seed: float) -> np.ndarray:
 
 
 def _scalar_pass(edges, local, tails, heads, adjoint):
+    """Pass adjoints down the edges; an exact 0 (the local derivative or the adjoint)
+    passes exactly 0, even when the other side is nan or inf (see ``jacobians._times``)."""
     if len(edges.levels) * 32 > len(tails):  # deep and narrow (a chain): a plain loop is faster
         result = adjoint.tolist()
         for tail, head, factor in zip(tails.tolist(), heads.tolist(), local.tolist()):
-            result[tail] += result[head] * factor
+            upstream = result[head]
+            if factor != 0.0 and upstream != 0.0:
+                result[tail] += upstream * factor
         return np.array(result)
+    passes = local != 0.0
     for start, stop in edges.levels:
-        np.add.at(adjoint, tails[start:stop], adjoint[heads[start:stop]] * local[start:stop])
+        upstream = adjoint[heads[start:stop]]
+        part = np.zeros(stop - start)
+        np.multiply(upstream, local[start:stop], out=part, where=passes[start:stop] & (upstream != 0.0))
+        np.add.at(adjoint, tails[start:stop], part)
     return adjoint
 
 
