@@ -5,6 +5,6 @@ import importlib.util
 
 collect_ignore = []
 if importlib.util.find_spec("sphinx") is None or importlib.util.find_spec("docutils") is None:
-    collect_ignore.append("graphstep/sphinxext.py")
+    collect_ignore += ["graphstep/sphinxext.py", "graphstep/docs/directive.py"]
 if importlib.util.find_spec("markdown") is None:
-    collect_ignore.append("graphstep/mkdocs.py")
+    collect_ignore += ["graphstep/mkdocs.py", "graphstep/docs/fence.py"]

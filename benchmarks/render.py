@@ -22,8 +22,10 @@ import time
 from pathlib import Path
 
 import graphstep as gs
-from graphstep import backend, export, rendering
-from graphstep.stepping import Stepper
+from graphstep import backend
+from graphstep.export import svg as export
+from graphstep.render import dot as rendering
+from graphstep.steps.model import Stepper
 
 
 def ladder(rungs: int = 99) -> gs.Graph:

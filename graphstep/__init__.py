@@ -11,29 +11,20 @@ accumulation and by forward mode, shows that they agree, and draws every step.
 (52.183, 2)
 """
 
-from .check import GradCheck, gradcheck
-from .errors import (
-    DomainError,
-    DomainWarning,
-    GraphstepError,
-    InputError,
-    ParseError,
-    PathLimitError,
-    RenderError,
-    ShapeError,
-    SizeLimitError,
-    WriteError,
+from graphstep.algorithms.forward import forward_derivative, forward_grad, tangents
+from graphstep.algorithms.gradcheck import GradCheck, gradcheck
+from graphstep.algorithms.paths import (
+    Path,
+    PathList,
+    count_paths,
+    edge_matrix,
+    path_sum,
+    paths,
+    total_derivatives,
 )
-from .forward import forward_derivative, forward_grad, tangents
-from .graph import Graph, graph
-from .jacobians import Jacobian
-from .matrix import Formula, adjoint_sentence, adjoint_sentences, backprop_formulas
-from .parse import parse
-from .pathsum import Path, PathList, count_paths, edge_matrix, path_sum, paths, total_derivatives
-from .rendering import Style, render
-from .reverse import adjoints, grad, jacobian
-from .stepping import Step, Stepper, steps
-from .trace import (
+from graphstep.algorithms.reverse import adjoints, grad, jacobian
+from graphstep.build.parse import parse
+from graphstep.build.trace import (
     Var,
     abs,
     cos,
@@ -58,6 +49,23 @@ from .trace import (
     transpose,
     var,
 )
+from graphstep.errors import (
+    DomainError,
+    DomainWarning,
+    GraphstepError,
+    InputError,
+    ParseError,
+    PathLimitError,
+    RenderError,
+    ShapeError,
+    SizeLimitError,
+    WriteError,
+)
+from graphstep.formulas.backprop import Formula, adjoint_sentence, adjoint_sentences, backprop_formulas
+from graphstep.graph import Graph, graph
+from graphstep.ops.jacobians import Jacobian
+from graphstep.render.dot import Style, render
+from graphstep.steps.model import Step, Stepper, steps
 
 __version__ = "0.1.0"
 

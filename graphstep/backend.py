@@ -25,8 +25,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from .errors import RenderError, SizeLimitError
-from .files import atomic_write, output_path
+from graphstep.errors import RenderError, SizeLimitError
+from graphstep.export.files import atomic_write, output_path
 
 __all__ = [
     "ENV_VAR",
@@ -307,7 +307,7 @@ def write_dot_beside(path: str | os.PathLike, source: str) -> Path:
 
 
 def write_svg(svg: str, path: str | os.PathLike, fmt: str = "svg", scale: float | None = None) -> Path:
-    """Write SVG text as ``.svg``, or rasterised as ``.png`` (atomically: see graphstep.files).
+    """Write SVG text as ``.svg``, or rasterised as ``.png`` (atomically: see graphstep.export.files).
 
     >>> import tempfile, os
     >>> svg = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"/>'

@@ -14,7 +14,7 @@ exits with status 70 and one line (``internal error: ...``); ``--debug`` prints 
 traceback as well. A piped ``repl`` in which some command failed exits with 2. An
 interrupt exits with 130. No traceback is ever printed without ``--debug``. Domain
 warnings print as one ``warning: ...`` line each. Output files are replaced only when
-complete (:mod:`graphstep.files`): a failed or interrupted write leaves the old file.
+complete (:mod:`graphstep.export.files`): a failed or interrupted write leaves the old file.
 
 >>> main(["grad", "x*y", "--at", "x=2", "--at", "y=3", "--no-check", "--wrt", "y"])
 f = x*y   at x = 2, y = 3
@@ -42,13 +42,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .errors import GraphstepError, InputError
-from .files import output_path
-from .graph import Graph
-from .parse import parse
-from .report import MAX_TABLE_PATHS, grad_report
-from .stepping import MODES
-from .values import CONSTRUCTORS, parse_at
+from graphstep.build.inputs import CONSTRUCTORS, parse_at
+from graphstep.build.parse import parse
+from graphstep.errors import GraphstepError, InputError
+from graphstep.export.files import output_path
+from graphstep.graph import Graph
+from graphstep.report import MAX_TABLE_PATHS, grad_report
+from graphstep.steps.model import MODES
 
 __all__ = ["main", "build_parser", "load_graph", "steps_output_kind", "write_steps", "MODES",
            "EXIT_OK", "EXIT_USAGE", "EXIT_INCOMPLETE", "EXIT_INTERNAL", "EXIT_INTERRUPT"]
@@ -63,7 +63,7 @@ EXIT_INCOMPLETE = 1
 EXIT_INTERNAL = 70
 #: Interrupted with Ctrl-C.
 EXIT_INTERRUPT = 130
-#: Longest frame of a GIF or APNG, milliseconds (graphstep.export.MAX_DURATION).
+#: Longest frame of a GIF or APNG, milliseconds (graphstep.export.svg.MAX_DURATION).
 _MAX_DURATION = 60_000
 
 
@@ -145,7 +145,7 @@ def _add_style(parser: argparse.ArgumentParser, static: bool = False) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``graphstep`` command, with one sub-parser per command."""
-    from . import __version__
+    from graphstep import __version__
 
     parser = _Parser(
         prog="graphstep",
@@ -237,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("-o", "--output", metavar="DIR", default="graphstep-demo",
                       help="the directory to build into (default ./graphstep-demo)")
     demo.add_argument("--only", metavar="NAME", action="extend", nargs="+", default=[],
-                      help="build only these examples (names as in graphstep.gallery.EXAMPLES)")
+                      help="build only these examples (names as in graphstep.gallery.examples.EXAMPLES)")
     demo.add_argument("--no-gif", dest="gif", action="store_false", help="skip the GIFs (faster)")
     demo.add_argument("--jobs", "-j", metavar="N", type=_whole_number(1, None, "a number of workers"),
                       default=None, help="worker processes, 1 or more (default: the number of CPUs)")
@@ -277,7 +277,7 @@ def _check_writable_directory(path: Path) -> None:
 
 def _style(args: argparse.Namespace) -> Any:
     """A ``render.Style`` from ``--direction``, ``--hide``, ``--precision`` and ``--grad``."""
-    from .rendering import Style
+    from graphstep.render.dot import Style
 
     options: dict[str, Any] = {name: False for name in getattr(args, "hide", [])}
     if getattr(args, "direction", None) is not None:
@@ -324,7 +324,7 @@ def write_steps(stepper: Any, path: str, fmt: str = "svg", style: Any = None,
     ``fmt`` is the frames' format (svg or png); ``duration`` the milliseconds per frame
     of an animation. Returns the files written.
     """
-    from . import export
+    from graphstep.export import svg as export
 
     kind = steps_output_kind(path)
     target = Path(path)
@@ -361,7 +361,7 @@ def _pick_step(stepper: Any, which: str) -> None:
 
 # --- the commands ----------------------------------------------------------------------
 def cmd_render(args: argparse.Namespace) -> int:
-    from .rendering import render
+    from graphstep.render.dot import render
 
     if args.mode is None and (args.step is not None or args.wrt is not None):
         raise InputError("--step and --wrt pick a step of a walk: give --mode too (e.g. --mode paths)")
@@ -370,7 +370,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     style = _style(args)
     target: Any = g
     if args.mode is not None:
-        from .stepping import steps
+        from graphstep.steps.model import steps
 
         target = steps(g, mode=args.mode, wrt=args.wrt)
         _pick_step(target, args.step or "last")
@@ -386,7 +386,7 @@ def cmd_grad(args: argparse.Namespace) -> int:
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
-    from .stepping import steps
+    from graphstep.steps.model import steps
 
     if args.output is not None:
         if steps_output_kind(args.output) == "frames":
@@ -410,7 +410,7 @@ def cmd_steps(args: argparse.Namespace) -> int:
 
 
 def cmd_repl(args: argparse.Namespace) -> int:
-    from .repl import Repl
+    from graphstep.repl import Repl
 
     g = load_graph(args)
     repl = Repl(g, mode=args.mode, wrt=args.wrt, directory=args.output, debug=args.debug)
@@ -418,7 +418,7 @@ def cmd_repl(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import build_demo
+    from graphstep.gallery.site import build_demo
 
     result = build_demo(args.output, only=args.only or None, gif=args.gif, jobs=args.jobs,
                         log=print)

@@ -28,10 +28,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from . import jacobians as jac
-from .errors import DomainError, DomainWarning, InputError
-from .ops import OPS, as_value
-from .trace import Var, _prec, format_op
+from graphstep.build.trace import Var, _prec, format_op
+from graphstep.errors import DomainError, DomainWarning, InputError
+from graphstep.ops import jacobians as jac
+from graphstep.ops.table import OPS, as_value
 
 __all__ = [
     "Graph", "graph",
@@ -109,7 +109,7 @@ class EdgeArrays:
 class Graph:
     """An expression as a DAG: values on nodes, local derivatives on edges.
 
-    Build one with :func:`graphstep.parse` or :func:`graphstep.graph`. Attributes:
+    Build one with :func:`graphstep.build.parse` or :func:`graphstep.graph`. Attributes:
     ``output`` (node id), ``value`` (output value), ``inputs`` (input names in order of
     first appearance) and ``nx`` (the networkx view).
 
@@ -464,7 +464,7 @@ class Graph:
 
     # --- Jupyter -----------------------------------------------------------------------
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from .rendering import mimebundle  # rendering sits below the graph layer
+        from graphstep.render.dot import mimebundle  # rendering sits below the graph layer
 
         return mimebundle(self, include=include, exclude=exclude)
 

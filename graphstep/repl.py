@@ -38,9 +38,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import GraphstepError, InputError
-from .graph import Graph
-from .report import grad_report, inputs_text, paths_report
+from graphstep.errors import GraphstepError, InputError
+from graphstep.graph import Graph
+from graphstep.report import grad_report, inputs_text, paths_report
 
 __all__ = ["Repl", "COMMANDS", "HELP", "FAILED"]
 
@@ -99,7 +99,7 @@ class Repl:
 
     # --- the stepper -------------------------------------------------------------------
     def _make_stepper(self, mode: str, wrt: str | None) -> Any:
-        from .stepping import steps
+        from graphstep.steps.model import steps
 
         if mode not in MODES:
             raise InputError(f"unknown mode {mode!r}; the modes are: {', '.join(MODES)}")
@@ -207,7 +207,7 @@ class Repl:
         except Exception as error:  # a bug: say so in one line and keep the session
             if self.debug:
                 traceback.print_exc(file=self.stderr)
-            from .cli import internal_error_text
+            from graphstep.cli import internal_error_text
 
             self.complain(internal_error_text(error))
         return True
@@ -309,7 +309,7 @@ class Repl:
         self.say(grad_report(self.graph, check=False))
 
     def do_show(self, rest: list[str]) -> None:
-        from .rendering import render
+        from graphstep.render.dot import render
 
         if len(rest) > 1:
             raise InputError("show takes at most one argument: a file name, or svg/png")
@@ -328,7 +328,7 @@ class Repl:
         self.say(f"wrote {Path(written).resolve()}")
 
     def do_save(self, rest: list[str]) -> None:
-        from .cli import write_steps
+        from graphstep.cli import write_steps
 
         if len(rest) > 1:
             raise InputError("save takes at most one argument: dir/, FILE.html, FILE.gif or FILE.apng")

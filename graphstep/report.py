@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from .check import gradcheck
-from .graph import Graph
-from .jacobians import Jacobian, shape_text
-from .pathsum import PATH_LIMIT, count_paths, path_sum, paths
-from .reverse import grad, jacobian
+from graphstep.algorithms.gradcheck import gradcheck
+from graphstep.algorithms.paths import PATH_LIMIT, count_paths, path_sum, paths
+from graphstep.algorithms.reverse import grad, jacobian
+from graphstep.graph import Graph
+from graphstep.ops.jacobians import Jacobian, shape_text
 
 __all__ = ["format_value", "format_inline", "inputs_text", "table", "paths_report", "grad_report",
            "check_report", "MAX_TABLE_PATHS"]
@@ -125,7 +125,7 @@ def paths_report(g: Graph, wrt: str, max_paths: int = MAX_TABLE_PATHS) -> str:
     """The paths from the output back to ``wrt``: factors, products, and their sum.
 
     With more than ``max_paths`` paths only the exact count is given (and the path
-    sum when there are at most :data:`~graphstep.pathsum.PATH_LIMIT` paths). The last
+    sum when there are at most :data:`~graphstep.algorithms.paths.PATH_LIMIT` paths). The last
     line compares the path sum with reverse accumulation (``gs.grad``, or
     ``gs.jacobian`` for a tensor output).
     """

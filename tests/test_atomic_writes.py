@@ -1,6 +1,6 @@
 """Issue 8 section 4: a failed or interrupted write leaves the old file and no temporary file.
 
-Every writer goes through graphstep.files; these tests make the write fail part-way
+Every writer goes through graphstep.export.files; these tests make the write fail part-way
 (a full disk after some bytes, or Ctrl-C) and check that the previous file is
 byte-identical and that the folder holds nothing new.
 """
@@ -15,9 +15,10 @@ import pytest
 from PIL import Image
 
 import graphstep as gs
-from graphstep import backend, files
+from graphstep import backend
 from graphstep.cli import main
-from graphstep.embed import Figure
+from graphstep.docs.figure import Figure
+from graphstep.export import files
 
 pytestmark = pytest.mark.backend  # pictures, players and GIFs: once per layout backend present
 
@@ -191,7 +192,7 @@ def test_pdf_goes_through_the_atomic_writer(tmp_path, monkeypatch, graph):
 
 
 def test_demo_index_is_written_atomically(tmp_path, monkeypatch):
-    from graphstep import demo
+    from graphstep.gallery import site as demo
 
     (tmp_path / "index.html").write_bytes(OLD)
     monkeypatch.setattr(demo, "build_example", lambda name, directory, gif=True: _empty_entry(name))
@@ -202,7 +203,7 @@ def test_demo_index_is_written_atomically(tmp_path, monkeypatch):
 
 
 def _empty_entry(name):
-    from graphstep import demo
+    from graphstep.gallery import site as demo
 
     example = demo.EXAMPLES[name]
     return demo.DemoEntry(name, example.title, example.seed, example.expression, [], example.mode,

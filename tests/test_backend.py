@@ -13,7 +13,7 @@ from PIL import Image
 
 import graphstep as gs
 from graphstep import backend
-from graphstep.rendering import to_dot
+from graphstep.render.dot import to_dot
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import graphstep as gs
-from graphstep.gallery import EXAMPLES
+from graphstep.algorithms.paths import edge_matrix, total_derivatives
+from graphstep.gallery.examples import EXAMPLES
 from graphstep.graph import EXPR, FORMULA, LABEL, LOCAL, OP, SHAPE, VALUE
-from graphstep.pathsum import edge_matrix, total_derivatives
 
 # --- the seed examples -------------------------------------------------------------------
 
@@ -374,7 +374,7 @@ def test_gradcheck_table_and_verdict():
 
 
 def test_gradcheck_catches_a_wrong_derivative(monkeypatch):
-    from graphstep import ops
+    from graphstep.ops import table as ops
 
     wrong = ops.OPS["sin"].__class__(**{**ops.OPS["sin"].__dict__,
                                         "local": (lambda a, out, p: np.sin(a[0]),)})

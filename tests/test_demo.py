@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graphstep.demo import build_demo, index_html
-from graphstep.gallery import EXAMPLES, SEEDS
+from graphstep.gallery.examples import EXAMPLES, SEEDS
+from graphstep.gallery.site import build_demo, index_html
 
 ONLY = ["x-exp-x2", "outer-product"]
 

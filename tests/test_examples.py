@@ -1,7 +1,7 @@
 """Every script in examples/ runs, prints numbers that match the seed's closed form, and draws.
 
 Each script is named after its gallery example (``x_exp_x2.py`` is ``x-exp-x2``). The
-closed forms checked here are the gallery's (``graphstep.gallery.EXAMPLES``), written
+closed forms checked here are the gallery's (``graphstep.gallery.examples.EXAMPLES``), written
 independently of the ones the scripts print.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graphstep.gallery import EXAMPLES
+from graphstep.gallery.examples import EXAMPLES
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 SCRIPTS = sorted(p for p in EXAMPLES_DIR.glob("*.py") if not p.name.startswith("_"))

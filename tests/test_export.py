@@ -1,4 +1,4 @@
-"""graphstep.export: frames on one layout, the HTML player, GIF/APNG, Jupyter bundles."""
+"""graphstep.export.svg: frames on one layout, the HTML player, GIF/APNG, Jupyter bundles."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ import pytest
 from PIL import Image
 
 import graphstep as gs
-from graphstep import backend, export
-from graphstep.gallery import EXAMPLES
-from graphstep.rendering import Style, annotations, mimebundle, pretty
-from graphstep.stepping import Stepper
+from graphstep import backend
+from graphstep.export import svg as export
+from graphstep.gallery.examples import EXAMPLES
+from graphstep.render import dot as render_dot
+from graphstep.render.dot import Style, annotations, mimebundle, pretty
+from graphstep.steps.model import Stepper
 
 pytestmark = pytest.mark.backend
 
@@ -204,9 +206,9 @@ def test_mimebundle_of_a_graph_and_a_stepper(xexp, monkeypatch):
     assert bundle["image/svg+xml"] == export.frame_svg(s, 2)
     assert bundle["text/plain"] == str(s)
     assert "text/html" not in mimebundle(s, svg_only=True)
-    monkeypatch.setattr(gs.rendering, "JUPYTER_SVG_ONLY", True)
+    monkeypatch.setattr(render_dot, "JUPYTER_SVG_ONLY", True)
     assert "text/html" not in s._repr_mimebundle_()
-    monkeypatch.setattr(gs.rendering, "JUPYTER_SVG_ONLY", False)
+    monkeypatch.setattr(render_dot, "JUPYTER_SVG_ONLY", False)
     monkeypatch.setenv("GRAPHSTEP_SVG_ONLY", "1")
     assert set(s._repr_mimebundle_()) == {"image/svg+xml", "text/plain"}
     with pytest.raises(gs.InputError, match="a Graph, a Step or a stepper"):

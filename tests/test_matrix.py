@@ -1,4 +1,4 @@
-"""Dimension analysis in words and matrix-form backprop formulas (graphstep.matrix).
+"""Dimension analysis in words and matrix-form backprop formulas (graphstep.formulas.backprop).
 
 The sentences are compared with the seeds' own derivations; the formulas are evaluated
 with numpy and compared with reverse accumulation, the seeds' closed forms and HIPS
@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graphstep as gs
-from graphstep import jacobians as jac
-from graphstep import matrix as mx
-from graphstep.gallery import EXAMPLES
+from graphstep.formulas import backprop as mx
+from graphstep.gallery.examples import EXAMPLES
+from graphstep.ops import jacobians as jac
 
 RNG = np.random.default_rng(7)
 
@@ -181,7 +181,7 @@ def test_every_adjoint_rule_equals_the_edge_vjp(expression, values):
 
 
 def test_the_rule_cases_cover_every_op():
-    from graphstep.ops import OPS
+    from graphstep.ops.table import OPS
 
     used = set()
     for expression, values in RULE_CASES:

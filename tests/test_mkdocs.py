@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from graphstep import embed
+from graphstep.docs import figure as embed
 from graphstep.errors import InputError
 from graphstep.mkdocs import fence_format, fence_validator, split_fence
 
@@ -126,7 +126,7 @@ def test_cache_directory_is_reused(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("rendered again instead of reusing the cache")
 
-    monkeypatch.setattr(importlib.import_module("graphstep.rendering"), "render", refuse)
+    monkeypatch.setattr(importlib.import_module("graphstep.render.dot"), "render", refuse)
     assert fence_format(source, "graphstep", "graphstep", {}, _MD()) == first
     figure = embed.Figure.from_options("x * x", {"at": "x=2", "output": "svg"})
     monkeypatch.undo()

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graphstep as gs
-from graphstep.check import central_difference
-from graphstep.ops import OPS
+from graphstep.algorithms.gradcheck import central_difference
+from graphstep.ops.table import OPS
 
 # (expression in x and y, points, closed-form partial derivatives)
 UNARY = {

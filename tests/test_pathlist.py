@@ -28,7 +28,7 @@ def test_pathlist_of_an_input_the_output_ignores_is_empty():
 
 
 def test_path_limit_is_checked_before_any_path_is_built(monkeypatch):
-    from graphstep import pathsum
+    from graphstep.algorithms import paths as pathsum
 
     monkeypatch.setattr(pathsum, "_enumerate", lambda *a: pytest.fail("paths were built"))
     g = gs.parse("*".join(["(x + x)"] * 15), x=1.0)  # 15 factors, two paths through each

@@ -1,4 +1,4 @@
-"""DOT-level tests of graphstep.rendering: no Graphviz executable needed."""
+"""DOT-level tests of graphstep.render.dot: no Graphviz executable needed."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import graphstep as gs
-from graphstep import rendering
-from graphstep.gallery import EXAMPLES
-from graphstep.rendering import Style, annotations, format_local, format_value, pretty, to_digraph, to_dot
-from graphstep.stepping import Step
+from graphstep.gallery.examples import EXAMPLES
+from graphstep.render import dot as rendering
+from graphstep.render.dot import Style, annotations, format_local, format_value, pretty, to_digraph, to_dot
+from graphstep.steps.model import Step
 
 NBSP = "\u00a0"
 

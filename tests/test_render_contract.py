@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import graphstep as gs
-from graphstep import rendering
+from graphstep.render import dot as rendering
 
 
 def test_style_is_exported():
@@ -66,7 +66,8 @@ def test_mimebundle_include_and_exclude_as_graphviz_does(which):
 
 @pytest.mark.parametrize("which", ["graph", "step", "stepper"])
 def test_a_text_only_bundle_draws_nothing(monkeypatch, which):
-    from graphstep import backend, export
+    from graphstep import backend
+    from graphstep.export import svg as export
 
     def no_drawing(*args, **kwargs):
         raise AssertionError("drew a picture that was not asked for")

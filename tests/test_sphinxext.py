@@ -13,7 +13,7 @@ pytest.importorskip("sphinx", reason="Sphinx is not installed (the docs extra: p
 
 from sphinx.cmd.build import build_main  # noqa: E402
 
-from graphstep import embed  # noqa: E402
+from graphstep.docs import figure as embed  # noqa: E402
 
 CONF = 'extensions = ["graphstep.sphinxext"]\nproject = "t"\nroot_doc = "index"\n'
 

@@ -11,10 +11,11 @@ import pytest
 
 import graphstep as gs
 from graphstep.errors import InputError, PathLimitError, ShapeError
-from graphstep.gallery import EXAMPLES
-from graphstep.stepping import MODES, STEP_PATH_LIMIT, Step, Stepper, steps
+from graphstep.gallery.examples import EXAMPLES
+from graphstep.render import dot as render_dot
+from graphstep.steps.model import MODES, STEP_PATH_LIMIT, Step, Stepper, steps
 
-steps_module = sys.modules["graphstep.stepping"]
+steps_module = sys.modules["graphstep.steps.model"]
 
 X = 1.5
 E = math.exp(X**2)  # e^{2.25}
@@ -469,7 +470,7 @@ def test_bad_arguments(g):
 
 
 def test_exports_delegate_to_the_export_module(g, monkeypatch, tmp_path):
-    from graphstep import export
+    from graphstep.export import svg as export
 
     s = gs.steps(g, "paths")
     calls = []
@@ -485,7 +486,7 @@ def test_exports_delegate_to_the_export_module(g, monkeypatch, tmp_path):
 
 
 def test_mimebundle_delegates_to_render(g, monkeypatch):
-    from graphstep import rendering as render
+    from graphstep.render import dot as render
 
     s = gs.steps(g, "paths")
     monkeypatch.setattr(render, "mimebundle", lambda obj, **options: {"text/plain": obj})
@@ -498,4 +499,4 @@ def test_the_last_paths_step_puts_the_gradient_on_the_input():
     last = steps(g, "paths").steps[-1]
     x = g.node("x")
     assert last.kind == "result" and dict(last.adjoints) == {x: pytest.approx(52.18254709997189)}
-    assert "∂u₃/∂x = 52.18" in gs.rendering.to_dot(g, last)
+    assert "∂u₃/∂x = 52.18" in render_dot.to_dot(g, last)

@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graphstep as gs
-from graphstep import jacobians as jac
-from graphstep.gallery import EXAMPLES
-from graphstep.ops import OPS
+from graphstep.gallery.examples import EXAMPLES
+from graphstep.ops import jacobians as jac
+from graphstep.ops.table import OPS
 
 RNG = np.random.default_rng(20240611)
 

@@ -1,10 +1,10 @@
-"""graphstep.values: safe reading of --at values."""
+"""graphstep.build.inputs: safe reading of --at values."""
 
 import numpy as np
 import pytest
 
+from graphstep.build.inputs import MAX_ELEMENTS, parse_assignment, parse_at, parse_value
 from graphstep.errors import GraphstepError, InputError
-from graphstep.values import MAX_ELEMENTS, parse_assignment, parse_at, parse_value
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -91,7 +91,7 @@ class GalleryCheck(SphinxDirective):
 
     def run(self):
         import graphstep as gs
-        from graphstep.gallery import EXAMPLES
+        from graphstep.gallery.examples import EXAMPLES
 
         name = self.arguments[0]
         if name not in EXAMPLES:

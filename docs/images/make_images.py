@@ -15,8 +15,8 @@ from pathlib import Path
 
 import graphstep as gs
 from graphstep import backend
-from graphstep.gallery import EXAMPLES
-from graphstep.rendering import Style
+from graphstep.gallery.examples import EXAMPLES
+from graphstep.render.dot import Style
 
 HERE = Path(__file__).resolve().parent
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .graph import Graph
-from .reverse import grad, jacobian
+from graphstep.algorithms.reverse import grad, jacobian
+from graphstep.graph import Graph
 
 __all__ = ["GradCheck", "CheckRow", "gradcheck", "central_difference"]
 

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError, WriteError
+from graphstep.errors import InputError, WriteError
 
 __all__ = ["output_path", "atomic_write", "atomic_file", "atomic_write_all", "TEMP_MARK"]
 

@@ -5,10 +5,10 @@ derivative (numerically, as a formula and as a matrix expression), the shape rul
 how to write the op as text and LaTeX. Elementwise ops give their derivative as an
 elementwise value ``d`` (a float for scalars); the graph turns it into ``diag(d)`` for
 tensors. Structural ops (``matmul``, ``sum``, ``transpose``, ...) give a
-:class:`~graphstep.jacobians.Jacobian` directly. Adding an op means adding one entry to
+:class:`~graphstep.ops.jacobians.Jacobian` directly. Adding an op means adding one entry to
 :data:`OPS` (and its name to :data:`FUNCTIONS`): the parser, every algorithm, the
 pictures and the steppers then know it. Tracing it as ``gs.<name>`` takes one line in
-:mod:`graphstep.trace` and an export.
+:mod:`graphstep.build.trace` and an export.
 
 >>> float(OPS["sin"].forward((0.0,), {}))
 0.0
@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from . import jacobians as jac
-from .errors import ShapeError
+from graphstep.errors import ShapeError
+from graphstep.ops import jacobians as jac
 
 __all__ = ["Op", "OPS", "FUNCTIONS", "power_text", "as_value"]
 
@@ -77,7 +77,7 @@ class Op:
     ``constant_local`` gives derivatives that never depend on values (``+``, ``-``).
     ``symbolic[i](m, G, args, y)`` is the same rule as a matrix expression, the adjoint
     that argument ``i`` receives when the output's adjoint is ``G`` (``m`` is the
-    expression builder of :mod:`graphstep.matrix`; ``args`` and ``y`` are the arguments
+    expression builder of :mod:`graphstep.formulas.backprop`; ``args`` and ``y`` are the arguments
     and the output as expressions); ``latex`` writes the forward step in LaTeX.
     """
 

@@ -50,14 +50,14 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, PathLimitError, ShapeError, SizeLimitError
-from .forward import tangents as forward_tangents
-from .graph import Graph
-from .jacobians import Jacobian, shape_text, to_dense, vjp
-from .matrix import adjoint_sentence
-from .pathsum import count_paths, paths
-from .reverse import grad, jacobian
-from .trace import _PREC_ATOM, format_op
+from graphstep.algorithms.forward import tangents as forward_tangents
+from graphstep.algorithms.paths import count_paths, paths
+from graphstep.algorithms.reverse import grad, jacobian
+from graphstep.build.trace import _PREC_ATOM, format_op
+from graphstep.errors import InputError, PathLimitError, ShapeError, SizeLimitError
+from graphstep.formulas.backprop import adjoint_sentence
+from graphstep.graph import Graph
+from graphstep.ops.jacobians import Jacobian, shape_text, to_dense, vjp
 
 __all__ = ["Step", "Stepper", "steps", "MODES", "STEP_PATH_LIMIT"]
 
@@ -123,7 +123,7 @@ class Step:
     __repr__ = __str__
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from .rendering import mimebundle  # rendering sits below the stepper layer
+        from graphstep.render.dot import mimebundle  # rendering sits below the stepper layer
 
         return mimebundle(self, include=include, exclude=exclude)
 
@@ -204,37 +204,37 @@ class Stepper:
 
     # --- pictures (rendering sits below stepping: import on use) ------------------------
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from .rendering import mimebundle
+        from graphstep.render.dot import mimebundle
 
         return mimebundle(self, include=include, exclude=exclude)
 
     def render(self, path: str | FilePath, style: Any = None, direction: str | None = None) -> FilePath:
         """Render the current step to ``path`` (format from the suffix); see ``gs.render``."""
-        from .rendering import render
+        from graphstep.render.dot import render
 
         return render(self, path, style, direction=direction)
 
     def save_all(self, directory: str | FilePath, fmt: str = "svg", **options: Any) -> list[FilePath]:
-        """Write one numbered picture per step into ``directory``; see ``graphstep.export``."""
-        from .export import save_all
+        """Write one numbered picture per step into ``directory``; see ``graphstep.export.svg``."""
+        from graphstep.export.svg import save_all
 
         return save_all(self, directory, fmt=fmt, **options)
 
     def to_html(self, path: str | FilePath, **options: Any) -> FilePath:
-        """Write the self-contained HTML step player; see ``graphstep.export.to_html``."""
-        from .export import to_html
+        """Write the self-contained HTML step player; see ``graphstep.export.svg.to_html``."""
+        from graphstep.export.svg import to_html
 
         return to_html(self, path, **options)
 
     def to_gif(self, path: str | FilePath, **options: Any) -> FilePath:
-        """Write an animated GIF with one frame per step; see ``graphstep.export.to_gif``."""
-        from .export import to_gif
+        """Write an animated GIF with one frame per step; see ``graphstep.export.svg.to_gif``."""
+        from graphstep.export.svg import to_gif
 
         return to_gif(self, path, **options)
 
     def to_apng(self, path: str | FilePath, **options: Any) -> FilePath:
-        """Write an animated PNG with one frame per step; see ``graphstep.export.to_apng``."""
-        from .export import to_apng
+        """Write an animated PNG with one frame per step; see ``graphstep.export.svg.to_apng``."""
+        from graphstep.export.svg import to_apng
 
         return to_apng(self, path, **options)
 

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
-from .trace import MAX_NDIM
+from graphstep.build.trace import MAX_NDIM
+from graphstep.errors import InputError
 
 __all__ = ["parse_value", "parse_assignment", "parse_at", "MAX_ELEMENTS", "MAX_TEXT", "CONSTRUCTORS",
            "DEFAULT_SEED"]

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .graph import Graph
-from .parse import parse
+from graphstep.build.parse import parse
+from graphstep.graph import Graph
 
 __all__ = ["Example", "EXAMPLES", "SEEDS"]
 

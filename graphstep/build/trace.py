@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, ShapeError
-from .jacobians import shape_paren, shape_text
-from .ops import OPS, as_value
+from graphstep.errors import InputError, ShapeError
+from graphstep.ops.jacobians import shape_paren, shape_text
+from graphstep.ops.table import OPS, as_value
 
 __all__ = [
     "Var", "var", "const", "apply", "describe", "expression_text",

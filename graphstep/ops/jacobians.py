@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, SizeLimitError
+from graphstep.errors import InputError, SizeLimitError
 
 __all__ = [
     "DENSE_LIMIT",

@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import backend
-from .errors import InputError, RenderError, SizeLimitError, WriteError
-from .files import atomic_file, atomic_write, atomic_write_all, output_path
-from .graph import Graph
-from .rendering import (
+from graphstep import backend
+from graphstep.errors import InputError, RenderError, SizeLimitError, WriteError
+from graphstep.export.files import atomic_file, atomic_write, atomic_write_all, output_path
+from graphstep.graph import Graph
+from graphstep.render.dot import (
     ADJOINT_COLOR,
     UNKNOWN_COLOR,
     Annotations,
@@ -46,7 +46,7 @@ from .rendering import (
     node_kind,
     pretty,
 )
-from .stepping import Step
+from graphstep.steps.model import Step
 
 __all__ = [
     "Layout",

@@ -1,6 +1,6 @@
 r"""Matrix-calculus expressions: small trees that print as text and LaTeX and evaluate with numpy.
 
-:mod:`graphstep.matrix` builds them from a graph's per-edge adjoint rules (``G_W = Xᵀ G_u1``,
+:mod:`graphstep.formulas.backprop` builds them from a graph's per-edge adjoint rules (``G_W = Xᵀ G_u1``,
 ``G_u1 = G_u2 ⊙ (1 - u2²)``, ``G_b = 1ᵀ G``); this module only knows the expressions. The
 smart constructors (:func:`scale`, :func:`neg`, :func:`had`, :func:`add`) fold numbers and
 like terms as they build, so ``2·(0.5·u5)`` is written ``u5``.
@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import InputError
-from .jacobians import Chain as ChainJacobian
-from .jacobians import Diagonal as DiagonalJacobian
-from .jacobians import shape_text, unbroadcast
-from .jacobians import vjp as apply_vjp
-from .ops import power_text
+from graphstep.errors import InputError
+from graphstep.ops.jacobians import Chain as ChainJacobian
+from graphstep.ops.jacobians import Diagonal as DiagonalJacobian
+from graphstep.ops.jacobians import shape_text, unbroadcast
+from graphstep.ops.jacobians import vjp as apply_vjp
+from graphstep.ops.table import power_text
 
 if TYPE_CHECKING:
-    from .graph import Graph
+    from graphstep.graph import Graph
 
 __all__ = [
     "Expr", "Value", "Const", "Adjoint", "Mask", "Neg", "Scale", "Transpose", "Fn", "Pow",

@@ -29,11 +29,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import trace
-from .errors import GraphstepError, InputError, ParseError
-from .graph import EXPR_LIMIT, Graph
-from .ops import FUNCTIONS
-from .trace import Var
+from graphstep.build import trace
+from graphstep.build.trace import Var
+from graphstep.errors import GraphstepError, InputError, ParseError
+from graphstep.graph import EXPR_LIMIT, Graph
+from graphstep.ops.table import FUNCTIONS
 
 __all__ = ["parse", "MAX_LENGTH", "MAX_DEPTH", "MAX_NODES", "CONSTANTS"]
 

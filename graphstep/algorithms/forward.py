@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from . import jacobians as jac
-from .errors import ShapeError
-from .graph import Graph
-from .reverse import _check, scalar_locals
+from graphstep.algorithms.reverse import _check, scalar_locals
+from graphstep.errors import ShapeError
+from graphstep.graph import Graph
+from graphstep.ops import jacobians as jac
 
 __all__ = ["tangents", "forward_derivative", "forward_grad"]
 

@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from . import jacobians as jac
-from .errors import ShapeError, SizeLimitError
-from .graph import Graph
-from .ops import OPS
+from graphstep.errors import ShapeError, SizeLimitError
+from graphstep.graph import Graph
+from graphstep.ops import jacobians as jac
+from graphstep.ops.table import OPS
 
 __all__ = ["adjoints", "grad", "jacobian"]
 
@@ -268,7 +268,7 @@ def jacobian(g: Graph, wrt: str | None = None, layout: str = "numerator") -> Any
                 matrix[i] = np.ravel(adjoint)
         _check(g, [node], [matrix])
         return matrix
-    from .forward import _tangents
+    from graphstep.algorithms.forward import _tangents
 
     matrix = np.zeros((rows, cols))
     in_shape = g.shape_of(node)

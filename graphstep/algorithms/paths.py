@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from . import jacobians as jac
-from .errors import PathLimitError, ShapeError, SizeLimitError
-from .graph import Graph
+from graphstep.errors import PathLimitError, ShapeError, SizeLimitError
+from graphstep.graph import Graph
+from graphstep.ops import jacobians as jac
 
 __all__ = [
     "Path", "PathList", "paths", "path_sum", "count_paths", "path_counts", "edge_matrix", "total_derivatives",
@@ -45,7 +45,7 @@ class Path:
     ``nodes`` runs from the output to the input; ``edges`` are ``(head, position)``
     pairs in the same order; ``factors`` are the local derivatives met along the way,
     in chain order (``d out/d u_k``, ..., ``d u_1/d x``); ``product`` is their product
-    (a float, or a :class:`~graphstep.jacobians.Jacobian` for tensors); ``labels`` are the
+    (a float, or a :class:`~graphstep.ops.jacobians.Jacobian` for tensors); ``labels`` are the
     nodes' display names.
 
     >>> import graphstep as gs
@@ -132,7 +132,7 @@ class PathList(Sequence):
         return iter(self._paths)
 
     def __repr__(self) -> str:
-        from .report import paths_report  # the one paths table, shared with the CLI
+        from graphstep.report import paths_report  # the one paths table, shared with the CLI
 
         return paths_report(self.graph, self.wrt)
 

@@ -12,7 +12,7 @@ derivative as a formula and a value (for tensors: the Jacobian's structure and s
 highlighted and the step's sentence is the caption.
 
 The same annotation texts (:func:`annotations`) and the same looks (:class:`Style`)
-drive the HTML player and the animation frames of :mod:`graphstep.export`, so a
+drive the HTML player and the animation frames of :mod:`graphstep.export.svg`, so a
 DOT picture of a step shows what the frame of that step shows.
 
 >>> import graphstep as gs
@@ -23,7 +23,7 @@ True
 
 Jupyter shows a graph as SVG and a stepper as an HTML player. GitHub's notebook
 viewer drops scripts, so for notebooks meant to be read there set
-``graphstep.rendering.JUPYTER_SVG_ONLY = True`` (or the environment variable
+``graphstep.render.dot.JUPYTER_SVG_ONLY = True`` (or the environment variable
 ``GRAPHSTEP_SVG_ONLY=1``) and a stepper shows the SVG of its current step instead.
 """
 
@@ -43,11 +43,11 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from .errors import GraphstepError, InputError, RenderError
-from .graph import Graph
-from .jacobians import Jacobian
-from .stepping import Step
-from .trace import format_op
+from graphstep.build.trace import format_op
+from graphstep.errors import GraphstepError, InputError, RenderError
+from graphstep.graph import Graph
+from graphstep.ops.jacobians import Jacobian
+from graphstep.steps.model import Step
 
 __all__ = [
     "Style",
@@ -245,7 +245,7 @@ def format_local(local: Any, precision: int = 4) -> str:
 
     >>> format_local(3.0)
     '3'
-    >>> from graphstep.jacobians import Diagonal
+    >>> from graphstep.ops.jacobians import Diagonal
     >>> format_local(Diagonal(np.ones(3), "diag(x)"))
     '3×3 diagonal'
     """
@@ -358,7 +358,7 @@ def annotations(g: Graph, step: Step | None = None, style: Style | None = None,
         locals_ = {(t, h, q): g.local(h, q) for t, h, q in g.edges()}
         adjoints: Mapping[int, Any] = {}
         if style.grad:
-            from .reverse import adjoints as compute_adjoints
+            from graphstep.algorithms.reverse import adjoints as compute_adjoints
 
             adjoints = {n: a for n, a in enumerate(compute_adjoints(g)) if a is not None}
         tangents: Mapping[int, Any] = {}
@@ -635,12 +635,12 @@ def render(target: Any, path: str | os.PathLike, style: Style | None = None,
 
     The format comes from the suffix: ``.svg``, ``.png``, ``.dot``/``.gv``, and
     ``.pdf`` where the backend can (system Graphviz). A stepper's picture is its
-    frame of the shared layout (see :func:`graphstep.export.frames`). When no Graphviz
+    frame of the shared layout (see :func:`graphstep.export.svg.frames`). When no Graphviz
     executable is found a :class:`~graphstep.errors.RenderError` says how to install
     one, and the DOT source is still written next to ``path``. ``direction`` (``"LR"``,
     ``"BT"``, ``"TB"``, ``"RL"``, or ``"auto"``/None for the style's) sets the layout
     direction, as :class:`Style`'s ``direction`` and the CLI's ``--direction`` do.
-    The file is replaced only once complete (see :mod:`graphstep.files`).
+    The file is replaced only once complete (see :mod:`graphstep.export.files`).
 
     >>> import graphstep as gs, tempfile, os
     >>> out = render(gs.parse("x^2", x=3.0), os.path.join(tempfile.mkdtemp(), "g.dot"), direction="BT")
@@ -648,8 +648,8 @@ def render(target: Any, path: str | os.PathLike, style: Style | None = None,
     >>> text.startswith("digraph"), "rankdir=BT" in text
     (True, True)
     """
-    from . import backend
-    from .files import atomic_write, output_path
+    from graphstep import backend
+    from graphstep.export.files import atomic_write, output_path
 
     path = output_path(path)
     fmt = _FORMATS.get(path.suffix.lower())
@@ -662,7 +662,7 @@ def render(target: Any, path: str | os.PathLike, style: Style | None = None,
     if fmt == "dot":
         return atomic_write(path, to_dot(g, step, style))
     if stepper is not None and fmt in ("svg", "png"):
-        from .export import frame_svg
+        from graphstep.export.svg import frame_svg
 
         try:
             svg = frame_svg(stepper, style=style)
@@ -724,7 +724,7 @@ def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = Non
     >>> mimebundle(g, include=[])
     {}
     """
-    from . import backend
+    from graphstep import backend
 
     if isinstance(obj, Graph) or (isinstance(obj, Step) and obj.graph is not None):
         stepper, default = None, {"image/svg+xml", "text/plain"}
@@ -741,7 +741,7 @@ def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = Non
     try:
         if wanted & {"image/svg+xml", "image/png"}:
             if stepper is not None:
-                from .export import frame_svg
+                from graphstep.export.svg import frame_svg
 
                 svg = frame_svg(stepper, style=style)
             else:
@@ -753,7 +753,7 @@ def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = Non
             if "image/png" in wanted:
                 bundle["image/png"] = backend.svg_to_png(svg)
         if "text/html" in wanted:
-            from .export import player_html
+            from graphstep.export.svg import player_html
 
             bundle["text/html"] = player_html(stepper, style=style)
     except GraphstepError as error:  # no executable, a raster too large: say so in the text

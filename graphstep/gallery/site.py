@@ -1,6 +1,6 @@
 """``graphstep demo``: the seed gallery as pictures, step players, GIFs and an index page.
 
-For every worked example in :data:`graphstep.gallery.EXAMPLES` it writes a static SVG
+For every worked example in :data:`graphstep.gallery.examples.EXAMPLES` it writes a static SVG
 of the graph, a self-contained step player (HTML) and an animated GIF of the
 example's stepper mode, and an ``index.html`` that links them with the title, the
 seed document, the expression, the gradient next to the document's hand-derived
@@ -29,11 +29,11 @@ from typing import Any
 
 import numpy as np
 
-from .errors import GraphstepError, InputError
-from .files import atomic_write
-from .gallery import EXAMPLES, SEEDS, Example
-from .jacobians import shape_text
-from .report import format_inline, format_value
+from graphstep.errors import GraphstepError, InputError
+from graphstep.export.files import atomic_write
+from graphstep.gallery.examples import EXAMPLES, SEEDS, Example
+from graphstep.ops.jacobians import shape_text
+from graphstep.report import format_inline, format_value
 
 __all__ = ["build_demo", "build_example", "index_html", "DemoEntry", "DemoResult", "DEFAULT_DIRECTORY"]
 
@@ -106,7 +106,7 @@ def _values(g: Any) -> list[tuple[str, str]]:
 
 
 def _compare(example: Example, g: Any) -> list[tuple[str, str, str, float, bool]]:
-    from .reverse import grad, jacobian
+    from graphstep.algorithms.reverse import grad, jacobian
 
     expected = example.expected(g)
     computed = grad(g) if example.kind == "grad" else jacobian(g)
@@ -133,8 +133,8 @@ def build_example(name: str, directory: str | os.PathLike, gif: bool = True) -> 
     ``NAME-player.html`` (the step player of the example's mode) and ``NAME.gif``.
     A file that cannot be made is recorded in ``entry.problems``.
     """
-    from .rendering import Style, render
-    from .stepping import steps
+    from graphstep.render.dot import Style, render
+    from graphstep.steps.model import steps
 
     start = time.perf_counter()
     example = EXAMPLES[name]
@@ -172,7 +172,8 @@ def build_example(name: str, directory: str | os.PathLike, gif: bool = True) -> 
 
 
 def _frame_size(stepper: Any, style: Any) -> tuple[float, float]:
-    from . import backend, export
+    from graphstep import backend
+    from graphstep.export import svg as export
 
     return backend.svg_size(export.frame_svg(stepper, 0, style=style))
 
@@ -183,7 +184,7 @@ def _landscape_style(stepper: Any) -> Any:
     Long chains (the two-layer network) are a thin strip left to right; drawn bottom to
     top, as in the lecture slides, they fill a page at a readable size.
     """
-    from .rendering import Style
+    from graphstep.render.dot import Style
 
     wide = Style()
     try:
@@ -235,7 +236,7 @@ def build_demo(directory: str | os.PathLike = DEFAULT_DIRECTORY, only: Sequence[
     Parameters
     ----------
     directory : where to write (created if needed).
-    only : example names to build (default: all of :data:`~graphstep.gallery.EXAMPLES`).
+    only : example names to build (default: all of :data:`~graphstep.gallery.examples.EXAMPLES`).
     gif : also write the GIFs (the slowest part).
     jobs : worker processes (default ``os.cpu_count()``; 1 builds in this process).
     log : called with each line of progress and the closing note (None: quiet).
@@ -416,7 +417,7 @@ def _card(entry: DemoEntry) -> str:
 
 def index_html(entries: Sequence[DemoEntry]) -> str:
     """The gallery's index page: one card per example, grouped by seed document."""
-    from . import __version__
+    from graphstep import __version__
 
     sections: dict[str, list[DemoEntry]] = {}
     for entry in entries:

@@ -35,11 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, ShapeError
-from .graph import Graph
-from .jacobians import Jacobian, _normal_axes, _paren, check_layout, formula_of, shape_paren, shape_text
-from .jacobians import Scale as ScaleJacobian
-from .matexpr import (
+from graphstep.build.trace import format_op
+from graphstep.errors import InputError, ShapeError
+from graphstep.formulas.expr import (
     _NOTATION,
     Adjoint,
     Const,
@@ -75,8 +73,18 @@ from .matexpr import (
     neg,
     scale,
 )
-from .ops import OPS
-from .trace import format_op
+from graphstep.graph import Graph
+from graphstep.ops.jacobians import (
+    Jacobian,
+    _normal_axes,
+    _paren,
+    check_layout,
+    formula_of,
+    shape_paren,
+    shape_text,
+)
+from graphstep.ops.jacobians import Scale as ScaleJacobian
+from graphstep.ops.table import OPS
 
 __all__ = [
     "adjoint_sentence",
@@ -509,7 +517,7 @@ class Formula:
 
     def check(self, rtol: float = 1e-9, atol: float = 1e-12) -> FormulaCheck:
         """Compare :meth:`evaluate` with ``gs.grad`` (reverse accumulation)."""
-        from .reverse import grad  # the algorithms sit beside this module, not above it
+        from graphstep.algorithms.reverse import grad  # the algorithms sit beside this module, not above it
 
         expected = grad(self.graph, self.name)
         value = self.evaluate()

@@ -27,9 +27,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .files import atomic_write, atomic_write_all
-from .values import parse_at
+from graphstep.build.inputs import parse_at
+from graphstep.errors import InputError
+from graphstep.export.files import atomic_write, atomic_write_all
 
 __all__ = [
     "Figure", "MODES", "OUTPUTS", "OPTIONS", "DIRECTIONS", "MIN_SCALE",
@@ -43,7 +43,7 @@ OUTPUTS = ("player", "svg", "png", "gif")
 #: Every option a page may give (Sphinx ``:name:`` options, MkDocs ``name: value`` lines).
 OPTIONS = ("at", "mode", "wrt", "steps", "output", "caption", "align", "alt", "name", "seed",
            "direction")
-#: Layout directions (inputs left, right, top or bottom); see :class:`graphstep.rendering.Style`.
+#: Layout directions (inputs left, right, top or bottom); see :class:`graphstep.render.dot.Style`.
 DIRECTIONS = ("LR", "RL", "TB", "BT")
 #: The smallest fraction of its natural size an inlined SVG is shrunk to.
 MIN_SCALE = 0.6
@@ -79,7 +79,7 @@ def _split_top_level(text: str) -> list[str]:
 def parse_values(text: str, seed: int = 0) -> dict[str, Any]:
     """Read ``name=value`` pairs separated by commas (or new lines), without ``eval``.
 
-    Each value is read by :func:`graphstep.values.parse_at`, as ``--at`` reads it on
+    Each value is read by :func:`graphstep.build.inputs.parse_at`, as ``--at`` reads it on
     the command line: a number, a nested list of numbers or one of ``randn(3, 2)``,
     ``zeros(3)``, ``ones(2, 2)``, ``eye(3)``...; random values come from one generator
     seeded with ``seed``, in the order they are written, so a page shows the same
@@ -297,7 +297,7 @@ class Figure:
 
     def key(self) -> str:
         """A 16-hex-digit hash of everything that determines the produced files."""
-        from . import __version__
+        from graphstep import __version__
 
         ignored = {"caption", "align", "alt", "name"}
         if self.output in ("svg", "png"):
@@ -314,8 +314,8 @@ class Figure:
         return self.alt or f"graphstep {self.mode} walk through {self.expression}"
 
     def style(self):
-        """The :class:`graphstep.rendering.Style` of the pictures (the layout direction)."""
-        from .rendering import Style
+        """The :class:`graphstep.render.dot.Style` of the pictures (the layout direction)."""
+        from graphstep.render.dot import Style
 
         return Style(direction=self.direction)
 
@@ -325,8 +325,8 @@ class Figure:
         Raises the :class:`~graphstep.errors.GraphstepError` that parsing, evaluating
         or stepping gives, with its message naming the sub-expression.
         """
-        from .parse import parse
-        from .stepping import steps
+        from graphstep.build.parse import parse
+        from graphstep.steps.model import steps
 
         g = parse(self.expression, **self.values())
         if self.wrt is not None and self.wrt not in g.inputs:
@@ -345,7 +345,7 @@ class Figure:
         """Write the output files into ``directory``, reusing those already there.
 
         Returns their paths. Files are written under a temporary name and renamed
-        (:mod:`graphstep.files`), so parallel builds never see a half-written file.
+        (:mod:`graphstep.export.files`), so parallel builds never see a half-written file.
         """
         directory = Path(directory)
         stepper = stepper if stepper is not None else self.stepper()
@@ -355,17 +355,17 @@ class Figure:
             return paths
         if self.output in ("svg", "png"):
             if len(indices) == 1:
-                from .rendering import render  # the function (gs.render), not the module
+                from graphstep.render.dot import render  # the function (gs.render), not the module
 
                 stepper.goto(indices[0])
                 render(stepper, paths[0], style=self.style())
             else:
-                from . import export
+                from graphstep.export import svg as export
 
                 frames = export.frames(stepper, fmt=self.output, style=self.style())
                 atomic_write_all((path, frames[k]) for k, path in zip(indices, paths))
             return paths
-        from . import export
+        from graphstep.export import svg as export
 
         walk = _subset(stepper, indices)
         if self.output == "player":
@@ -380,6 +380,6 @@ def _subset(stepper, indices: list[int]):
     """The stepper itself when every step is chosen, else one holding just those steps."""
     if indices == list(range(len(stepper))):
         return stepper
-    from .stepping import Stepper
+    from graphstep.steps.model import Stepper
 
     return Stepper(stepper.graph, stepper.mode, stepper.wrt, [stepper.steps[k] for k in indices])
