@@ -16,8 +16,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 demo: $(VENV)/.installed
 	$(BIN)/graphstep demo
 
-test: $(VENV)/.installed
+# Style and layering: ruff, and import-linter's contracts in pyproject.toml (layers only point down).
+lint: $(VENV)/.installed
 	$(BIN)/ruff check graphstep tests benchmarks examples docs fuzz
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest
 
 # Deep random runs for finding new bugs (make test is derandomized and repeatable).

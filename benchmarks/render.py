@@ -23,9 +23,9 @@ from pathlib import Path
 
 import graphstep as gs
 from graphstep import backend
+from graphstep.export import image as rendering
 from graphstep.export import svg as export
-from graphstep.render import dot as rendering
-from graphstep.steps.model import Stepper
+from graphstep.export.stepper import Stepper
 
 
 def ladder(rungs: int = 99) -> gs.Graph:
@@ -57,12 +57,11 @@ def run(kind: str, path: str) -> None:
     step_picture = best_of(5, lambda: rendering.render((g, steps100.steps[-1]), out))
 
     def all_frames():
-        export._LAYOUTS.clear()  # measure the layout too, not a cached one
+        steps100.layouts.clear()  # measure the layout too, not a cached one
         frames = export.frames(steps100)
         assert len(frames) == 100
 
     animated = best_of(5, all_frames)
-    export._LAYOUTS.clear()
     player = export.player_html(steps200)
     layout = export.layout(steps200)
     print(f"[{kind}] {path}")

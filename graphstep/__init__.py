@@ -13,6 +13,7 @@ accumulation and by forward mode, shows that they agree, and draws every step.
 
 from graphstep.algorithms.forward import forward_derivative, forward_grad, tangents
 from graphstep.algorithms.gradcheck import GradCheck, gradcheck
+from graphstep.algorithms.jacobian import jacobian
 from graphstep.algorithms.paths import (
     Path,
     PathList,
@@ -22,9 +23,10 @@ from graphstep.algorithms.paths import (
     paths,
     total_derivatives,
 )
-from graphstep.algorithms.reverse import adjoints, grad, jacobian
+from graphstep.algorithms.reverse import adjoints, grad
 from graphstep.build.parse import parse
 from graphstep.build.trace import (
+    TRACED,
     Var,
     abs,
     cos,
@@ -61,11 +63,20 @@ from graphstep.errors import (
     SizeLimitError,
     WriteError,
 )
+from graphstep.export.image import render
+from graphstep.export.stepper import Stepper, steps
 from graphstep.formulas.backprop import Formula, adjoint_sentence, adjoint_sentences, backprop_formulas
 from graphstep.graph import Graph, graph
+from graphstep.jupyter import repr_mimebundle
 from graphstep.ops.jacobians import Jacobian
-from graphstep.render.dot import Style, render
-from graphstep.steps.model import Step, Stepper, steps
+from graphstep.render.style import Style
+from graphstep.steps.model import Step
+
+# Jupyter's display: Graph and Step sit below the layer that draws them, so the method is
+# attached here, once, where every layer is loaded.
+Graph._repr_mimebundle_ = repr_mimebundle
+Step._repr_mimebundle_ = repr_mimebundle
+Stepper._repr_mimebundle_ = repr_mimebundle
 
 __version__ = "0.1.0"
 
@@ -81,3 +92,7 @@ __all__ = [
     "steps", "Stepper", "Step", "render", "Style",
     "adjoint_sentence", "adjoint_sentences", "backprop_formulas", "Formula",
 ]
+
+# Every function of the op table is gs.<name>: an op added to the table appears here too.
+globals().update({name: fn for name, fn in TRACED.items() if name not in globals()})
+__all__ += [name for name in TRACED if name not in __all__]

@@ -1,5 +1,7 @@
 """The one place that runs a Graphviz executable, and turns SVG into PNG.
 
+It writes no file (:mod:`graphstep.export.files` does) and imports nothing above it.
+
 The executable is, in order: the ``GRAPHSTEP_DOT`` environment variable (a path or a
 command name), the system ``dot`` (Graphviz), or ``graphviz-pure`` (a pure-Rust
 port installed with graphstep, so ``pip install graphstep`` alone renders). When
@@ -26,7 +28,6 @@ import sysconfig
 from pathlib import Path
 
 from graphstep.errors import RenderError, SizeLimitError
-from graphstep.export.files import atomic_write, output_path
 
 __all__ = [
     "ENV_VAR",
@@ -39,12 +40,10 @@ __all__ = [
     "run_dot",
     "clean_svg",
     "center_texts",
+    "box_center",
+    "COORDS",
     "svg_size",
     "svg_to_png",
-    "write_svg",
-    "svg_file_data",
-    "render_dot",
-    "write_dot_beside",
 ]
 
 #: Environment variable naming the Graphviz executable to use.
@@ -88,11 +87,16 @@ def _executable(path: Path) -> bool:
 
 
 def available_backends() -> list[tuple[str, str]]:
-    """Every executable graphstep could use, as ``(kind, path)``, in order of preference.
+    """Every executable graphstep could use, in order of preference.
 
-    ``kind`` is ``"env"`` (from ``GRAPHSTEP_DOT``), ``"system"`` (Graphviz's ``dot``)
-    or ``"graphviz-pure"``.
+    Returns
+    -------
+    list of (str, str)
+        ``(kind, path)`` pairs; ``kind`` is ``"env"`` (from ``GRAPHSTEP_DOT``),
+        ``"system"`` (Graphviz's ``dot``) or ``"graphviz-pure"``.
 
+    Examples
+    --------
     >>> "graphviz-pure" in dict(available_backends())
     True
     """
@@ -115,11 +119,23 @@ def available_backends() -> list[tuple[str, str]]:
 
 
 def find_executable() -> tuple[str, str]:
-    """The ``(kind, path)`` of the executable to use; RenderError when there is none.
+    """The executable to use: the first of :func:`available_backends`.
 
     A ``GRAPHSTEP_DOT`` that names no executable is an error (it is never skipped
     silently); ``GRAPHSTEP_DOT=graphviz-pure`` picks the bundled one.
 
+    Returns
+    -------
+    (str, str)
+        ``(kind, path)``.
+
+    Raises
+    ------
+    RenderError
+        When there is none, or ``GRAPHSTEP_DOT`` names no executable.
+
+    Examples
+    --------
     >>> find_executable()[0] in ("env", "system", "graphviz-pure")
     True
     """
@@ -137,9 +153,27 @@ def find_executable() -> tuple[str, str]:
 def run_dot(source: str, fmt: str = "svg", executable: tuple[str, str] | None = None) -> bytes:
     """Run Graphviz on DOT ``source`` and return its ``-T<fmt>`` output.
 
-    ``executable`` is a ``(kind, path)`` from :func:`available_backends` (default:
-    :func:`find_executable`). Failures are RenderErrors quoting Graphviz's message.
+    Parameters
+    ----------
+    source : str
+        DOT text.
+    fmt : str
+        Graphviz's output format (``svg``, ``pdf``...).
+    executable : (kind, path), optional
+        From :func:`available_backends` (default: :func:`find_executable`).
 
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    RenderError
+        When the executable is missing, fails (the message quotes Graphviz's), takes
+        longer than :data:`TIMEOUT` seconds, or cannot write ``fmt``.
+
+    Examples
+    --------
     >>> b"<svg" in run_dot("digraph { a -> b }", "svg")
     True
     """
@@ -173,6 +207,19 @@ def clean_svg(svg: str, style: object = None) -> str:
     """Graphviz SVG made portable: no XML prolog or comments (so it can be inlined in
     HTML), a font list that draws the math glyphs, ``transparent`` written as ``none``.
 
+    Parameters
+    ----------
+    svg : str
+        Graphviz's ``-Tsvg`` output.
+    style : Style, optional
+        Its ``fontname`` leads the font list.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> clean_svg('<?xml version="1.0"?><svg width="1pt" height="1pt"></svg>').strip()
     '<svg width="1pt" height="1pt"></svg>'
     """
@@ -199,7 +246,22 @@ _ANCHOR = re.compile(r'\s(?:x|text-anchor)="[^"]*"')
 
 
 def box_center(attrs: str) -> float | None:
-    """The horizontal centre of the points in an SVG shape's attributes (None if none)."""
+    """The horizontal centre of the ``x,y`` points in SVG geometry (None if none).
+
+    Parameters
+    ----------
+    attrs : str
+        Path data, polygon points, or a shape's attributes as text.
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    >>> box_center("0,0 10,0 10,5 0,5")
+    5.0
+    """
     xs = [float(m.group(1)) for m in COORDS.finditer(attrs)]
     return (min(xs) + max(xs)) / 2 if xs else None
 
@@ -209,6 +271,17 @@ def center_texts(svg: str) -> str:
     white background): Graphviz places HTML-label lines by its own width estimate, which
     need not match the font that finally draws them.
 
+    Parameters
+    ----------
+    svg : str
+        Graphviz SVG with node groups ``n<k>`` and edge groups ``e<t>_<h>_<p>``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> svg = center_texts('<g id="n0" class="node"><polygon points="0,0 10,0 10,5 0,5"/>'
     ...                    '<text text-anchor="start" x="1" y="3">a</text></g>')
     >>> svg[svg.index("<text"):]
@@ -244,6 +317,22 @@ _SIZE_ATTRS = re.compile(r'\b(width|height)="[\d.]+(?:pt|px)?"')
 def svg_size(svg: str) -> tuple[float, float]:
     """The SVG's width and height in CSS pixels (``pt`` counts 4/3 px).
 
+    Parameters
+    ----------
+    svg : str
+        SVG text.
+
+    Returns
+    -------
+    (float, float)
+
+    Raises
+    ------
+    RenderError
+        When the ``<svg>`` element has no width and height.
+
+    Examples
+    --------
     >>> svg_size('<svg width="30pt" height="15pt">')
     (40.0, 20.0)
     """
@@ -274,9 +363,29 @@ def _scale_for(svg: str, scale: float | None, max_pixels: int) -> float:
 def svg_to_png(svg: str, scale: float | None = None, max_pixels: int = MAX_PIXELS) -> bytes:
     """Rasterise SVG text to PNG bytes with resvg, drawing with real fonts.
 
-    ``scale`` multiplies the SVG's CSS size (default 2, lowered to stay under
-    :data:`DEFAULT_PIXELS`); a raster over ``max_pixels`` is a SizeLimitError.
+    Parameters
+    ----------
+    svg : str
+        SVG text.
+    scale : float, optional
+        Multiplies the SVG's CSS size (default :data:`DEFAULT_SCALE`, lowered, not
+        below 1, to stay under :data:`DEFAULT_PIXELS`).
+    max_pixels : int
+        The largest raster allowed.
 
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    SizeLimitError
+        When the raster would be over ``max_pixels``.
+    RenderError
+        For a bad scale, or when resvg fails.
+
+    Examples
+    --------
     >>> png = svg_to_png('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"/>', 1)
     >>> png[:4] == b"\\x89PNG"
     True
@@ -294,58 +403,3 @@ def svg_to_png(svg: str, scale: float | None = None, max_pixels: int = MAX_PIXEL
     except (ValueError, OSError) as error:
         raise RenderError(f"resvg could not rasterise the SVG: {error}") from None
     return bytes(data)
-
-
-def write_dot_beside(path: str | os.PathLike, source: str) -> Path:
-    """Write DOT ``source`` next to ``path`` (same name, suffix ``.dot``).
-
-    >>> import tempfile, os
-    >>> write_dot_beside(os.path.join(tempfile.mkdtemp(), "g.png"), "digraph {}").name
-    'g.dot'
-    """
-    return atomic_write(output_path(path).with_suffix(".dot"), source)
-
-
-def write_svg(svg: str, path: str | os.PathLike, fmt: str = "svg", scale: float | None = None) -> Path:
-    """Write SVG text as ``.svg``, or rasterised as ``.png`` (atomically: see graphstep.export.files).
-
-    >>> import tempfile, os
-    >>> svg = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"/>'
-    >>> write_svg(svg, os.path.join(tempfile.mkdtemp(), "a.png"), "png").read_bytes()[:4]
-    b'\\x89PNG'
-    """
-    return atomic_write(output_path(path), svg_file_data(svg, fmt, scale))
-
-
-def svg_file_data(svg: str, fmt: str = "svg", scale: float | None = None) -> bytes:
-    """The bytes of an ``.svg`` file (with its XML declaration) or of a ``.png`` of ``svg``.
-
-    >>> svg_file_data('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="1"/>')[:5]
-    b'<?xml'
-    """
-    if fmt == "svg":
-        return ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg).encode("utf-8")
-    if fmt == "png":
-        return svg_to_png(svg, scale)
-    raise RenderError(f"cannot write SVG as {fmt!r}; use svg or png")
-
-
-def render_dot(source: str, path: str | os.PathLike, fmt: str, scale: float | None = None) -> Path:
-    """Lay out DOT ``source`` and write it to ``path`` as ``svg``, ``png`` or ``pdf``.
-
-    When no executable is found or it fails, the DOT source is written next to
-    ``path`` and the RenderError says where.
-
-    >>> import tempfile, os
-    >>> render_dot("digraph { a -> b }", os.path.join(tempfile.mkdtemp(), "g.svg"), "svg").suffix
-    '.svg'
-    """
-    path = output_path(path)
-    try:
-        if fmt == "pdf":
-            return atomic_write(path, run_dot(source, "pdf"))
-        svg = clean_svg(run_dot(source, "svg").decode("utf-8"))
-    except RenderError as error:
-        beside = write_dot_beside(path, source)
-        raise RenderError(f"{error} (the DOT source is in {beside})") from None
-    return write_svg(svg, path, fmt, scale)

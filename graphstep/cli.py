@@ -37,18 +37,32 @@ import os
 import re
 import sys
 import traceback
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from graphstep import __version__
+from graphstep.algorithms.paths import MAX_TABLE_PATHS
 from graphstep.build.inputs import CONSTRUCTORS, parse_at
 from graphstep.build.parse import parse
+from graphstep.console import internal_error_text, one_line, warnings_as_lines
 from graphstep.errors import GraphstepError, InputError
-from graphstep.export.files import output_path
+from graphstep.export.image import render
+from graphstep.export.stepper import steps
+from graphstep.export.steps_files import (
+    StepsOutput,
+    check_writable_directory,
+    check_writable_file,
+    steps_output_kind,
+    write_steps,
+)
+from graphstep.gallery.site import build_demo
 from graphstep.graph import Graph
-from graphstep.report import MAX_TABLE_PATHS, grad_report
+from graphstep.render.style import Style
+from graphstep.repl import Repl
+from graphstep.report import grad_report
 from graphstep.steps.model import MODES
+from graphstep.steps.select import step_index
 
 __all__ = ["main", "build_parser", "load_graph", "steps_output_kind", "write_steps", "MODES",
            "EXIT_OK", "EXIT_USAGE", "EXIT_INCOMPLETE", "EXIT_INTERNAL", "EXIT_INTERRUPT"]
@@ -76,12 +90,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is ONE line on stderr and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{self.prog}: error: {_one_line(message)} (see {self.prog} --help)\n")
+        sys.stderr.write(f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
         raise SystemExit(EXIT_USAGE)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 def _whole_number(low: int, high: int | None = None, what: str = "a whole number"):
@@ -144,9 +154,18 @@ def _add_style(parser: argparse.ArgumentParser, static: bool = False) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``graphstep`` command, with one sub-parser per command."""
-    from graphstep import __version__
+    """The argument parser of the ``graphstep`` command, with one sub-parser per command.
 
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser; a usage error makes it write one line on stderr and exit with 2.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["grad", "x*y", "--at", "x=2", "y=3"]).at
+    ['x=2', 'y=3']
+    """
     parser = _Parser(
         prog="graphstep",
         description="Backpropagation made visible: an expression as a graph with local "
@@ -249,36 +268,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 # --- shared helpers -------------------------------------------------------------------
 def load_graph(args: argparse.Namespace) -> Graph:
-    """Parse ``args.expression`` at the ``--at`` values (a GraphstepError when bad)."""
+    """Parse ``args.expression`` at the ``--at`` values.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments with ``expression``, ``at``, ``seed`` and ``strict``.
+
+    Returns
+    -------
+    Graph
+        The expression's graph, evaluated at the values.
+
+    Raises
+    ------
+    GraphstepError
+        For a bad expression or value (a ``DomainError`` with ``--strict``).
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["grad", "x*y", "--at", "x=2", "y=3"])
+    >>> load_graph(args).value
+    6.0
+    """
     values = parse_at(args.at, seed=args.seed)
     return parse(args.expression, strict=args.strict, **values)
 
 
-def _check_writable_file(path: str | Path) -> Path:
-    """Fail early, before any work, when ``path`` cannot be written (missing parents may be made).
-
-    A name ending in a slash is refused (it names a folder); the Path to write.
-    """
-    target = output_path(path)  # InputError for a trailing slash, WriteError for a folder
-    _check_writable_directory(target.parent)
-    return target
-
-
-def _check_writable_directory(path: Path) -> None:
-    """Fail early unless ``path`` is, or can be made as, a writable directory."""
-    existing = Path(os.path.abspath(path))
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise NotADirectoryError(20, "not a directory", str(existing))
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise PermissionError(13, "permission denied", str(existing))
-
-
-def _style(args: argparse.Namespace) -> Any:
-    """A ``render.Style`` from ``--direction``, ``--hide``, ``--precision`` and ``--grad``."""
-    from graphstep.render.dot import Style
-
+def _style(args: argparse.Namespace) -> Style:
+    """A ``Style`` from ``--direction``, ``--hide``, ``--precision`` and ``--grad``."""
     options: dict[str, Any] = {name: False for name in getattr(args, "hide", [])}
     if getattr(args, "direction", None) is not None:
         options["direction"] = args.direction
@@ -289,144 +307,85 @@ def _style(args: argparse.Namespace) -> Any:
     return Style(**options)
 
 
-def steps_output_kind(path: str) -> str:
-    """What ``steps -o PATH`` writes: ``"frames"``, ``"html"``, ``"gif"`` or ``"apng"``.
-
-    >>> [steps_output_kind(p) for p in ("frames/", "out", "p.html", "a.GIF", "a.apng")]
-    ['frames', 'frames', 'html', 'gif', 'apng']
-
-    A folder name with a file suffix and a slash (``anim.gif/``) is refused as ambiguous.
-    """
-    if path.endswith(("/", os.sep)):
-        if Path(path).suffix.lower() in _STEP_SUFFIXES and not Path(path).is_dir():
-            raise InputError(
-                f"{path!r} ends with a slash, which names a folder of frames, but its suffix "
-                f"{Path(path).suffix!r} names a file: remove the slash to write the file, or "
-                "choose a folder name without that suffix")
-        return "frames"
-    if Path(path).is_dir():
-        return "frames"
-    suffix = Path(path).suffix.lower()
-    if not suffix:
-        return "frames"
-    if suffix not in _STEP_SUFFIXES:
-        raise InputError(
-            f"cannot tell what to write to {path!r} from its suffix {suffix!r}: use a directory "
-            "(frames), .html (player), .gif or .apng"
-        )
-    return _STEP_SUFFIXES[suffix]
-
-
-def write_steps(stepper: Any, path: str, fmt: str = "svg", style: Any = None,
-                duration: int | None = None) -> list[Path]:
-    """Write ``stepper`` to ``path`` as frames, a player, a GIF or an APNG (by suffix).
-
-    ``fmt`` is the frames' format (svg or png); ``duration`` the milliseconds per frame
-    of an animation. Returns the files written.
-    """
-    from graphstep.export import svg as export
-
-    kind = steps_output_kind(path)
-    target = Path(path)
-    timing = {} if duration is None else {"duration": duration}
-    if kind == "frames":
-        _check_writable_directory(target)
-        return list(export.save_all(stepper, target, fmt=fmt, style=style))
-    target = _check_writable_file(path)
-    if kind == "html":
-        return [Path(export.to_html(stepper, target, style=style))]
-    if kind == "gif":
-        return [Path(export.to_gif(stepper, target, style=style, **timing))]
-    return [Path(export.to_apng(stepper, target, style=style, **timing))]
-
-
 def _pick_step(stepper: Any, which: str) -> None:
     total = len(stepper)
-    if which == "first":
-        k = 1
-    elif which == "last":
-        k = total
-    else:
-        try:
-            k = int(which)
-        except ValueError:
-            raise InputError(f"--step {which!r}: expected a number from 1 to {total}, first or "
-                             "last") from None
-        if k < 0:
-            k = total + 1 + k
-        if not 1 <= k <= total:
-            raise InputError(f"--step {which}: this walk has steps 1 to {total}")
-    stepper.goto(k - 1)
+    try:
+        index = step_index(which, total)
+    except ValueError:
+        raise InputError(f"--step {which!r}: expected a number from 1 to {total}, first or "
+                         "last") from None
+    except IndexError:
+        raise InputError(f"--step {which}: this walk has steps 1 to {total}") from None
+    stepper.goto(index)
 
 
 # --- the commands ----------------------------------------------------------------------
-def cmd_render(args: argparse.Namespace) -> int:
-    from graphstep.render.dot import render
+def _say(args: argparse.Namespace, text: object) -> None:
+    """Print ``text`` after the warnings recorded so far, so a terminal shows them in order."""
+    flush = getattr(args, "flush_warnings", None)
+    if flush is not None:
+        flush()
+    print(text)
 
+
+def _cmd_render(args: argparse.Namespace) -> int:
     if args.mode is None and (args.step is not None or args.wrt is not None):
         raise InputError("--step and --wrt pick a step of a walk: give --mode too (e.g. --mode paths)")
-    output = _check_writable_file(args.output)
+    output = check_writable_file(args.output)
     g = load_graph(args)
     style = _style(args)
     target: Any = g
     if args.mode is not None:
-        from graphstep.steps.model import steps
-
         target = steps(g, mode=args.mode, wrt=args.wrt)
         _pick_step(target, args.step or "last")
     written = render(target, output, style=style)
-    print(f"wrote {written}")
+    _say(args, f"wrote {written}")
     return EXIT_OK
 
 
-def cmd_grad(args: argparse.Namespace) -> int:
+def _cmd_grad(args: argparse.Namespace) -> int:
     g = load_graph(args)
-    print(grad_report(g, wrt=args.wrt or None, max_paths=args.max_paths, check=args.check))
+    _say(args, grad_report(g, wrt=args.wrt or None, max_paths=args.max_paths, check=args.check))
     return EXIT_OK
 
 
-def cmd_steps(args: argparse.Namespace) -> int:
-    from graphstep.steps.model import steps
-
+def _cmd_steps(args: argparse.Namespace) -> int:
     if args.output is not None:
-        if steps_output_kind(args.output) == "frames":
-            _check_writable_directory(Path(args.output))
+        if steps_output_kind(args.output) is StepsOutput.FRAMES:
+            check_writable_directory(Path(args.output))
         else:
-            _check_writable_file(args.output)
+            check_writable_file(args.output)
     g = load_graph(args)
     stepper = steps(g, mode=args.mode, wrt=args.wrt)
     if args.output is None:
         for k, step in enumerate(stepper):
-            print(f"{'' if k == 0 else chr(10)}[step {k + 1} of {len(stepper)}]")
-            print(step)
+            _say(args, f"{'' if k == 0 else chr(10)}[step {k + 1} of {len(stepper)}]")
+            _say(args, step)
         return EXIT_OK
     written = write_steps(stepper, args.output, fmt=args.format, style=_style(args),
                           duration=args.duration)
-    if steps_output_kind(args.output) == "frames":
-        print(f"wrote {len(written)} frames to {args.output}")
+    if steps_output_kind(args.output) is StepsOutput.FRAMES:
+        _say(args, f"wrote {len(written)} frames to {args.output}")
     else:
-        print(f"wrote {written[0]} ({len(stepper)} steps)")
+        _say(args, f"wrote {written[0]} ({len(stepper)} steps)")
     return EXIT_OK
 
 
-def cmd_repl(args: argparse.Namespace) -> int:
-    from graphstep.repl import Repl
-
+def _cmd_repl(args: argparse.Namespace) -> int:
     g = load_graph(args)
-    repl = Repl(g, mode=args.mode, wrt=args.wrt, directory=args.output, debug=args.debug)
+    repl = Repl(g, mode=args.mode, wrt=args.wrt, directory=args.output, debug=args.debug,
+                flush_warnings=getattr(args, "flush_warnings", None))
     return repl.run()
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from graphstep.gallery.site import build_demo
-
+def _cmd_demo(args: argparse.Namespace) -> int:
     result = build_demo(args.output, only=args.only or None, gif=args.gif, jobs=args.jobs,
-                        log=print)
+                        log=lambda line: _say(args, line))
     return EXIT_OK if result.ok else EXIT_INCOMPLETE
 
 
-_COMMANDS = {"render": cmd_render, "grad": cmd_grad, "steps": cmd_steps, "repl": cmd_repl,
-             "demo": cmd_demo}
+_COMMANDS = {"render": _cmd_render, "grad": _cmd_grad, "steps": _cmd_steps, "repl": _cmd_repl,
+             "demo": _cmd_demo}
 
 
 # --- entry point ------------------------------------------------------------------------
@@ -442,10 +401,6 @@ def _expression_last(parser: argparse.ArgumentParser, args: argparse.Namespace) 
     commands[args.command].error("the following arguments are required: EXPR")
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    sys.stderr.write(f"warning: {_one_line(message)}\n")
-
-
 def _os_error_text(error: OSError) -> str:
     where = error.filename if error.filename is not None else ""
     reason = error.strerror or str(error)
@@ -453,11 +408,26 @@ def _os_error_text(error: OSError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``graphstep`` command with ``argv`` (default ``sys.argv[1:]``); the exit status.
+    """Run the ``graphstep`` command with ``argv``; the exit status.
 
     Never raises and never prints a traceback (except with ``--debug``): bad input is one
     line and status 2, an unexpected exception one ``internal error`` line and status 70.
+    Warnings print as one ``warning: ...`` line each on stderr; no process-wide state
+    (warning filters, ``warnings.showwarning``) is changed after it returns.
 
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        :data:`EXIT_OK`, :data:`EXIT_USAGE`, :data:`EXIT_INCOMPLETE`, :data:`EXIT_INTERNAL`
+        or :data:`EXIT_INTERRUPT`.
+
+    Examples
+    --------
     >>> main(["grad", "2*x", "--at", "x=oops"])
     2
     """
@@ -472,41 +442,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # argparse itself failed: still no traceback without --debug
         return _internal_error("graphstep", error, debug="--debug" in (argv or sys.argv[1:]))
     name = f"graphstep {args.command}"
-    saved = warnings.showwarning
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("default")
-            warnings.showwarning = _show_warning
+        with warnings_as_lines() as flush:  # each warning one line, shown before what follows it
+            args.flush_warnings = flush
             return _COMMANDS[args.command](args)
     except GraphstepError as error:
         _debug_traceback(args.debug)
-        sys.stderr.write(f"{name}: error: {_one_line(error)}\n")
+        sys.stderr.write(f"{name}: error: {one_line(error)}\n")
         return EXIT_USAGE
     except OSError as error:
         if isinstance(error, BrokenPipeError):
             _quiet_broken_pipe()
             return EXIT_OK
         _debug_traceback(args.debug)
-        sys.stderr.write(f"{name}: error: {_one_line(_os_error_text(error))}\n")
+        sys.stderr.write(f"{name}: error: {one_line(_os_error_text(error))}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write(f"{name}: interrupted\n")
         return EXIT_INTERRUPT
     except Exception as error:
         return _internal_error(name, error, debug=args.debug)
-    finally:
-        warnings.showwarning = saved
-
-
-def internal_error_text(error: BaseException) -> str:
-    """The one line that reports a bug in graphstep.
-
-    >>> internal_error_text(ZeroDivisionError("oops"))
-    'internal error: ZeroDivisionError: oops; please report it, run with --debug for the traceback'
-    """
-    reason = _one_line(error)[:500] or "(no message)"
-    return (f"internal error: {type(error).__name__}: {reason}; please report it, run with --debug "
-            "for the traceback")
 
 
 def _internal_error(name: str, error: BaseException, debug: bool) -> int:

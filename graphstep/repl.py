@@ -38,16 +38,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from graphstep.algorithms.paths import paths_report
+from graphstep.console import internal_error_text, one_line
 from graphstep.errors import GraphstepError, InputError
+from graphstep.export.image import render
+from graphstep.export.stepper import steps
+from graphstep.export.steps_files import write_steps
 from graphstep.graph import Graph
-from graphstep.report import grad_report, inputs_text, paths_report
+from graphstep.report import grad_report, inputs_text
+from graphstep.steps.model import MODES, Mode
+from graphstep.steps.select import step_index
 
 __all__ = ["Repl", "COMMANDS", "HELP", "FAILED"]
 
 #: Exit status of a piped (non-interactive) session in which some command failed.
 FAILED = 2
-
-MODES = ("forward", "local", "paths", "reverse", "forward-mode")
 
 #: One line of help per command, by its main name.
 HELP = {
@@ -80,16 +85,49 @@ COMMANDS = tuple(_ALIASES)
 class Repl:
     """An interactive stepper over graph ``g``; :meth:`run` reads commands until ``q``/EOF.
 
-    ``directory`` is where ``show`` and ``save`` write (a new temporary directory,
-    made on first use, when None). Output goes to ``stdout``; one-line error messages
-    to ``stderr``.
+    Parameters
+    ----------
+    g : Graph
+        The graph to step through.
+    mode : str, optional
+        The first walk's mode (``paths`` by default; see :func:`graphstep.steps`).
+    wrt : str, optional
+        The input to differentiate with respect to.
+    directory : str or Path, optional
+        Where ``show`` and ``save`` write (a new temporary directory, made on first
+        use, when None).
+    stdout, stderr : file-like, optional
+        Where output and the one-line error messages go (default: ``sys.stdout`` and
+        ``sys.stderr``).
+    debug : bool, optional
+        Print the traceback of an internal error too.
+    flush_warnings : callable, optional
+        Called before every line the session writes. The ``graphstep`` command passes
+        the function that writes the warnings recorded so far as one line each
+        (:func:`graphstep.console.warnings_as_lines`), so they come out in order.
+
+    Raises
+    ------
+    InputError
+        For an unknown mode or input.
+
+    Examples
+    --------
+    >>> import io, graphstep as gs
+    >>> out = io.StringIO()
+    >>> Repl(gs.parse("2*x", x=1.0), mode="reverse", stdout=out).run(io.StringIO("g last\\nq\\n"))
+    0
+    >>> [line for line in out.getvalue().splitlines() if line.startswith("[step")]
+    ['[step 1 of 3 (reverse)]', '[step 3 of 3 (reverse)]']
     """
 
     def __init__(self, g: Graph, mode: str = "paths", wrt: str | None = None,
                  directory: str | Path | None = None, stdout: IO[str] | None = None,
-                 stderr: IO[str] | None = None, debug: bool = False):
+                 stderr: IO[str] | None = None, debug: bool = False,
+                 flush_warnings: Callable[[], None] | None = None):
         self.graph = g
         self.debug = debug
+        self._flush_warnings = flush_warnings
         #: How many commands have failed (each printed one ``error:`` line).
         self.failures = 0
         self.stdout = stdout if stdout is not None else sys.stdout
@@ -99,12 +137,10 @@ class Repl:
 
     # --- the stepper -------------------------------------------------------------------
     def _make_stepper(self, mode: str, wrt: str | None) -> Any:
-        from graphstep.steps.model import steps
-
         if mode not in MODES:
             raise InputError(f"unknown mode {mode!r}; the modes are: {', '.join(MODES)}")
         if wrt is not None:
-            self.graph.node(wrt)  # an InputError naming the inputs
+            self.graph.input_node(wrt)  # an InputError naming the inputs
         return steps(self.graph, mode=mode, wrt=wrt)
 
     @property
@@ -122,19 +158,25 @@ class Repl:
 
     # --- output --------------------------------------------------------------------------
     def say(self, text: str = "") -> None:
+        """Write ``text`` and a new line to ``stdout``."""
+        self._warnings()
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
     def complain(self, text: str) -> None:
+        """Write ``error: TEXT`` on one line to ``stderr`` and count a failure."""
+        self._warnings()
         self.failures += 1
-        self.stderr.write("error: " + " ".join(str(text).split()) + "\n")
+        self.stderr.write("error: " + one_line(text) + "\n")
         self.stderr.flush()
 
     def show_current(self) -> None:
+        """Print where the walk is and the current step."""
         self.say(f"[{self._where()}]")
         self.say(str(self.stepper.current))
 
     def banner(self) -> None:
+        """Print the expression, the walk's length, the commands and the current step."""
         g = self.graph
         at = inputs_text(g)
         self.say(f"graphstep repl: {g.expr(g.output)}" + (f" at {at}" if at else ""))
@@ -146,7 +188,23 @@ class Repl:
     def run(self, stdin: IO[str] | None = None) -> int:
         """Read and run commands until ``q`` or end of input; the exit status.
 
-        0, or :data:`FAILED` when standard input is not a terminal and a command failed.
+        Parameters
+        ----------
+        stdin : file-like, optional
+            Where commands come from (default ``sys.stdin``). At a terminal the session
+            prompts, edits lines with readline and takes Enter as ``next``.
+
+        Returns
+        -------
+        int
+            0, or :data:`FAILED` when standard input is not a terminal and a command failed.
+
+        Examples
+        --------
+        >>> import io, graphstep as gs
+        >>> Repl(gs.parse("2*x", x=1.0), stdout=io.StringIO(), stderr=io.StringIO()).run(
+        ...     io.StringIO("fly\\nq\\n"))
+        2
         """
         stdin = stdin if stdin is not None else sys.stdin
         interactive = _isatty(stdin) and stdin is sys.stdin
@@ -181,7 +239,27 @@ class Repl:
         return FAILED if self.failures and not interactive else 0
 
     def execute(self, line: str) -> bool:
-        """Run one command line; False when it asks to quit. Errors print one line."""
+        """Run one command line; False when it asks to quit. Errors print one line.
+
+        Parameters
+        ----------
+        line : str
+            A command and its arguments (``#`` starts a comment).
+
+        Returns
+        -------
+        bool
+            False for ``q``/``quit``/``exit``, else True (also when the command failed).
+
+        Examples
+        --------
+        >>> import io, graphstep as gs
+        >>> err = io.StringIO()
+        >>> Repl(gs.parse("2*x", x=1.0), stdout=io.StringIO(), stderr=err).execute("g 9")
+        True
+        >>> err.getvalue()
+        'error: goto 9: there are steps 1 to 2\\n'
+        """
         try:
             words = shlex.split(line, comments=True)
         except ValueError as error:
@@ -207,10 +285,13 @@ class Repl:
         except Exception as error:  # a bug: say so in one line and keep the session
             if self.debug:
                 traceback.print_exc(file=self.stderr)
-            from graphstep.cli import internal_error_text
-
             self.complain(internal_error_text(error))
+        self._warnings()
         return True
+
+    def _warnings(self) -> None:
+        if self._flush_warnings is not None:
+            self._flush_warnings()
 
     # --- commands ------------------------------------------------------------------------
     def _count(self, rest: list[str], command: str) -> int:
@@ -231,30 +312,25 @@ class Repl:
         self.show_current()
 
     def do_next(self, rest: list[str]) -> None:
+        """The ``next`` command (see :data:`HELP`); ``rest`` are its arguments."""
         self._move(self._count(rest, "next"))
 
     def do_prev(self, rest: list[str]) -> None:
+        """The ``prev`` command (see :data:`HELP`); ``rest`` are its arguments."""
         self._move(-self._count(rest, "prev"))
 
     def do_goto(self, rest: list[str]) -> None:
+        """The ``goto`` command (see :data:`HELP`); ``rest`` are its arguments."""
         total = len(self.stepper)
         if len(rest) != 1:
             raise InputError(f"goto takes one step number from 1 to {total}, e.g. g 2")
-        text = rest[0].lower()
-        if text == "first":
-            k = 1
-        elif text in ("last", "end"):
-            k = total
-        else:
-            try:
-                k = int(text)
-            except ValueError:
-                raise InputError(f"goto {rest[0]!r}: expected a step number from 1 to {total}") from None
-            if k < 0:
-                k = total + 1 + k
-        if not 1 <= k <= total:
-            raise InputError(f"goto {rest[0]}: there are steps 1 to {total}")
-        self.stepper.goto(k - 1)
+        try:
+            index = step_index(rest[0], total)
+        except ValueError:
+            raise InputError(f"goto {rest[0]!r}: expected a step number from 1 to {total}") from None
+        except IndexError:
+            raise InputError(f"goto {rest[0]}: there are steps 1 to {total}") from None
+        self.stepper.goto(index)
         self.show_current()
 
     def _no_arguments(self, rest: list[str], command: str) -> None:
@@ -262,10 +338,12 @@ class Repl:
             raise InputError(f"{command} takes no argument, got {' '.join(rest)!r}")
 
     def do_step(self, rest: list[str]) -> None:
+        """The ``step`` command (see :data:`HELP`); ``rest`` are its arguments."""
         self._no_arguments(rest, "step")
         self.show_current()
 
     def do_list(self, rest: list[str]) -> None:
+        """The ``list`` command (see :data:`HELP`); ``rest`` are its arguments."""
         self._no_arguments(rest, "list")
         s = self.stepper
         width = len(str(len(s)))
@@ -275,20 +353,22 @@ class Repl:
             self.say(f"{marker} {k + 1:>{width}}  {' '.join(str(title).split())}")
 
     def do_mode(self, rest: list[str]) -> None:
+        """The ``mode`` command (see :data:`HELP`); ``rest`` are its arguments."""
         if not rest or len(rest) > 2:
             current = self.stepper.mode
             raise InputError(f"mode takes a name and an optional input: mode NAME [WRT]; the modes "
                              f"are {', '.join(MODES)} (now {current})")
         mode = rest[0].lower()
         wrt = rest[1] if len(rest) == 2 else None
-        if wrt is None and mode in ("paths", "forward-mode") and self.stepper.mode in (
-                "paths", "forward-mode"):
+        keeps_wrt = (Mode.PATHS, Mode.FORWARD_MODE)  # the modes that differentiate by one input
+        if wrt is None and mode in keeps_wrt and self.stepper.mode in keeps_wrt:
             wrt = getattr(self.stepper, "wrt", None)
         self.stepper = self._make_stepper(mode, wrt)
         self.say(f"mode {self.stepper.mode}: {len(self.stepper)} steps")
         self.show_current()
 
     def do_wrt(self, rest: list[str]) -> None:
+        """The ``wrt`` command (see :data:`HELP`); ``rest`` are its arguments."""
         if len(rest) != 1:
             raise InputError(f"wrt takes one input name: {', '.join(self.graph.inputs)}")
         self.stepper = self._make_stepper(self.stepper.mode, rest[0])
@@ -296,6 +376,7 @@ class Repl:
         self.show_current()
 
     def do_paths(self, rest: list[str]) -> None:
+        """The ``paths`` command (see :data:`HELP`); ``rest`` are its arguments."""
         if len(rest) > 1:
             raise InputError("paths takes at most one input name")
         names = rest or ([self.stepper.wrt] if getattr(self.stepper, "wrt", None) else self.graph.inputs)
@@ -305,12 +386,12 @@ class Repl:
             self.say(paths_report(self.graph, name))
 
     def do_grad(self, rest: list[str]) -> None:
+        """The ``grad`` command (see :data:`HELP`); ``rest`` are its arguments."""
         self._no_arguments(rest, "grad")
         self.say(grad_report(self.graph, check=False))
 
     def do_show(self, rest: list[str]) -> None:
-        from graphstep.render.dot import render
-
+        """The ``show`` command (see :data:`HELP`); ``rest`` are its arguments."""
         if len(rest) > 1:
             raise InputError("show takes at most one argument: a file name, or svg/png")
         s = self.stepper
@@ -328,8 +409,7 @@ class Repl:
         self.say(f"wrote {Path(written).resolve()}")
 
     def do_save(self, rest: list[str]) -> None:
-        from graphstep.cli import write_steps
-
+        """The ``save`` command (see :data:`HELP`); ``rest`` are its arguments."""
         if len(rest) > 1:
             raise InputError("save takes at most one argument: dir/, FILE.html, FILE.gif or FILE.apng")
         s = self.stepper
@@ -346,6 +426,7 @@ class Repl:
         self.say(f"wrote {len(frames)} frames to {(self.directory / f'{stem}-frames').resolve()}")
 
     def do_help(self, rest: list[str]) -> None:
+        """The ``help`` command (see :data:`HELP`); ``rest`` are its arguments."""
         if rest:
             name = _ALIASES.get(rest[0].lower())
             if name is None:

@@ -13,7 +13,7 @@ import pytest
 
 import graphstep as gs
 from graphstep.cli import main, steps_output_kind
-from graphstep.report import format_value
+from graphstep.text import print_value as format_value
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,10 +13,12 @@ from PIL import Image
 import graphstep as gs
 from graphstep import backend
 from graphstep.export import svg as export
+from graphstep.export.stepper import Stepper
 from graphstep.gallery.examples import EXAMPLES
-from graphstep.render import dot as render_dot
-from graphstep.render.dot import Style, annotations, mimebundle, pretty
-from graphstep.steps.model import Stepper
+from graphstep.jupyter import mimebundle
+from graphstep.render.annotate import annotations
+from graphstep.render.style import Style
+from graphstep.text import pretty
 
 pytestmark = pytest.mark.backend
 
@@ -206,9 +208,9 @@ def test_mimebundle_of_a_graph_and_a_stepper(xexp, monkeypatch):
     assert bundle["image/svg+xml"] == export.frame_svg(s, 2)
     assert bundle["text/plain"] == str(s)
     assert "text/html" not in mimebundle(s, svg_only=True)
-    monkeypatch.setattr(render_dot, "JUPYTER_SVG_ONLY", True)
+    monkeypatch.setattr(s, "svg_only", True, raising=False)
     assert "text/html" not in s._repr_mimebundle_()
-    monkeypatch.setattr(render_dot, "JUPYTER_SVG_ONLY", False)
+    monkeypatch.setattr(s, "svg_only", False, raising=False)
     monkeypatch.setenv("GRAPHSTEP_SVG_ONLY", "1")
     assert set(s._repr_mimebundle_()) == {"image/svg+xml", "text/plain"}
     with pytest.raises(gs.InputError, match="a Graph, a Step or a stepper"):

@@ -126,7 +126,7 @@ def test_cache_directory_is_reused(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("rendered again instead of reusing the cache")
 
-    monkeypatch.setattr(importlib.import_module("graphstep.render.dot"), "render", refuse)
+    monkeypatch.setattr(importlib.import_module("graphstep.export.image"), "render", refuse)
     assert fence_format(source, "graphstep", "graphstep", {}, _MD()) == first
     figure = embed.Figure.from_options("x * x", {"at": "x=2", "output": "svg"})
     monkeypatch.undo()

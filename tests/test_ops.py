@@ -18,6 +18,7 @@ from graphstep.ops.table import OPS
 UNARY = {
     "exp": ("exp(x)", lambda x: math.exp(x)),
     "log": ("log(x)", lambda x: 1 / x),
+    "log1p": ("log1p(x)", lambda x: 1 / (1 + x)),
     "sin": ("sin(x)", lambda x: math.cos(x)),
     "cos": ("cos(x)", lambda x: -math.sin(x)),
     "tan": ("tan(x)", lambda x: 1 / math.cos(x) ** 2),
@@ -30,7 +31,7 @@ UNARY = {
     "neg": ("-x", lambda x: -1.0),
 }
 VALUES = {  # the unary ops themselves, independently of graphstep
-    "exp": math.exp, "log": math.log, "sin": math.sin, "cos": math.cos, "tan": math.tan,
+    "exp": math.exp, "log": math.log, "log1p": math.log1p, "sin": math.sin, "cos": math.cos, "tan": math.tan,
     "tanh": math.tanh, "sigmoid": lambda x: 1 / (1 + math.exp(-x)), "relu": lambda x: max(x, 0.0),
     "sqrt": math.sqrt, "abs": math.fabs, "square": lambda x: x * x, "neg": lambda x: -x,
 }

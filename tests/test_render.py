@@ -9,10 +9,13 @@ import numpy as np
 import pytest
 
 import graphstep as gs
+from graphstep.export import image as rendering
 from graphstep.gallery.examples import EXAMPLES
-from graphstep.render import dot as rendering
-from graphstep.render.dot import Style, annotations, format_local, format_value, pretty, to_digraph, to_dot
+from graphstep.render.annotate import annotations
+from graphstep.render.dot import to_digraph, to_dot
+from graphstep.render.style import Look, Style
 from graphstep.steps.model import Step
+from graphstep.text import format_local, format_value, pretty
 
 NBSP = "\u00a0"
 
@@ -167,13 +170,13 @@ def test_style_options():
     assert "rankdir=BT" in to_dot(g, style=Style(direction="BT"))
     bare = to_dot(g, style=Style(values=False, locals=False, expressions=False))
     assert "0.4794" not in bare and "cos" not in bare
-    custom = Style(looks={"input": rendering.Look(fill="#123456")})
+    custom = Style(looks={"input": Look(fill="#123456")})
     assert "#123456" in node_line(to_dot(g, style=custom), 0)
     assert to_dot(g, style=Style(edge_names=False)).count("∂") == 0
     with pytest.raises(gs.InputError, match="direction"):
         Style(direction="up")
     with pytest.raises(gs.InputError, match="look kind"):
-        Style(looks={"nodes": rendering.Look()})
+        Style(looks={"nodes": Look()})
     with pytest.raises(gs.InputError, match="precision"):
         Style(precision=0)
     assert "0.479426" in to_dot(g, style=Style(precision=6))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import graphstep as gs
-from graphstep.render import dot as rendering
+from graphstep.render import style as rendering
 
 
 def test_style_is_exported():

@@ -11,11 +11,12 @@ import pytest
 
 import graphstep as gs
 from graphstep.errors import InputError, PathLimitError, ShapeError
+from graphstep.export.stepper import Stepper, steps
 from graphstep.gallery.examples import EXAMPLES
 from graphstep.render import dot as render_dot
-from graphstep.steps.model import MODES, STEP_PATH_LIMIT, Step, Stepper, steps
+from graphstep.steps.model import MODES, STEP_PATH_LIMIT, Step
 
-steps_module = sys.modules["graphstep.steps.model"]
+steps_module = sys.modules["graphstep.export.stepper"]
 
 X = 1.5
 E = math.exp(X**2)  # e^{2.25}
@@ -486,7 +487,7 @@ def test_exports_delegate_to_the_export_module(g, monkeypatch, tmp_path):
 
 
 def test_mimebundle_delegates_to_render(g, monkeypatch):
-    from graphstep.render import dot as render
+    from graphstep import jupyter as render
 
     s = gs.steps(g, "paths")
     monkeypatch.setattr(render, "mimebundle", lambda obj, **options: {"text/plain": obj})

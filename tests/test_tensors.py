@@ -319,6 +319,7 @@ OP_CASES = [
     ("exp", "sum(exp(A) * C)", dict(A=A34, C=C34)),
     ("log", "sum(log(P) * C)", dict(P=POS34, C=C34)),
     ("ln", "sum(ln(P))", dict(P=POS34)),
+    ("log1p", "sum(log1p(P) * C)", dict(P=POS34, C=C34)),
     ("sin", "sum(sin(A) * C)", dict(A=A34, C=C34)),
     ("cos", "sum(cos(A) * C)", dict(A=A34, C=C34)),
     ("tan", "sum(tan(A / 3) * C)", dict(A=A34, C=C34)),

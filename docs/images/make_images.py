@@ -16,7 +16,7 @@ from pathlib import Path
 import graphstep as gs
 from graphstep import backend
 from graphstep.gallery.examples import EXAMPLES
-from graphstep.render.dot import Style
+from graphstep.render.style import Style
 
 HERE = Path(__file__).resolve().parent
 

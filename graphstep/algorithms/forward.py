@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from graphstep.algorithms.reverse import _check, scalar_locals
+from graphstep.domain import check_results
 from graphstep.errors import ShapeError
 from graphstep.graph import Graph
 from graphstep.ops import jacobians as jac
@@ -24,23 +24,50 @@ from graphstep.ops import jacobians as jac
 __all__ = ["tangents", "forward_derivative", "forward_grad"]
 
 
-def tangents(g: Graph, wrt: str, direction: Any = None) -> list[Any]:
-    """Every node's tangent along ``direction`` in input ``wrt`` (``None`` where zero).
+def tangents(g: Graph, wrt: str, direction: Any = None, check: bool = True) -> list[Any]:
+    """Every node's tangent along ``direction`` in input ``wrt`` (forward mode).
 
-    ``direction`` has the input's shape; it defaults to ``1.0`` for a scalar input.
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    wrt : str
+        The input the tangents are taken with respect to.
+    direction : float or numpy.ndarray, optional
+        The input's tangent, of the input's shape; ``1.0`` for a scalar input.
+    check : bool, optional
+        Report a nan/inf tangent of the output (see
+        :func:`graphstep.domain.check_results`); a caller that runs many passes checks
+        once itself.
 
+    Returns
+    -------
+    list
+        The tangent ``d node / d wrt`` (along ``direction``) of each node, by node id;
+        ``None`` where it is zero because no path leads from ``wrt`` to the node.
+
+    Raises
+    ------
+    ShapeError
+        When ``direction`` is missing for a tensor input or has the wrong shape.
+    InputError
+        When ``wrt`` is not an input.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> g = gs.parse("sin(x) * y", x=0.0, y=2.0)
     >>> tangents(g, "x")
     [1.0, 1.0, None, 2.0]
     """
     result = _tangents(g, wrt, direction)
-    _check(g, [g.node(wrt)], [result[g.output]])
+    if check:
+        check_results(g, [g.input_node(wrt)], [result[g.output]])
     return result
 
 
 def _tangents(g: Graph, wrt: str, direction: Any = None) -> list[Any]:
-    source = g.node(wrt)
+    source = g.input_node(wrt)
     shape = g.shape_of(source)
     if direction is None:
         if shape != ():
@@ -70,13 +97,12 @@ def _tangents(g: Graph, wrt: str, direction: Any = None) -> list[Any]:
 
 
 def _scalar_tangents(g: Graph, result: list[Any], source: int) -> list[Any]:
-    local = scalar_locals(g).tolist()
+    local = g.scalar_locals().tolist()
     offsets = g.edge_arrays.offsets.tolist()
-    args = g._args
     for head in range(source + 1, len(g)):
         total = None
         offset = offsets[head]
-        for pos, tail in enumerate(args[head]):
+        for pos, tail in enumerate(g.args(head)):
             tangent = result[tail]
             if tangent is not None:
                 factor = local[offset + pos]
@@ -89,6 +115,28 @@ def _scalar_tangents(g: Graph, result: list[Any], source: int) -> list[Any]:
 def forward_derivative(g: Graph, wrt: str, direction: Any = None) -> Any:
     """The output's directional derivative along ``direction`` in ``wrt`` (forward mode).
 
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    wrt : str
+        An input name.
+    direction : float or numpy.ndarray, optional
+        The input's tangent, of its shape; ``1.0`` for a scalar input.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The output's tangent, of the output's shape (zero when the output does not
+        depend on ``wrt``).
+
+    Raises
+    ------
+    ShapeError
+        When ``direction`` is missing for a tensor input or has the wrong shape.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> forward_derivative(gs.parse("[ln(x^2), sin(3*x)]", x=1.0), "x").round(4).tolist()
     [2.0, -2.97]
@@ -105,12 +153,26 @@ def forward_grad(g: Graph, wrt: str) -> Any:
 
     It agrees with :func:`graphstep.grad`; it is here to show that it does.
 
+    Parameters
+    ----------
+    g : Graph
+        A graph with a scalar output.
+    wrt : str
+        An input name.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The gradient, of the input's shape.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> g = gs.parse("sum(v**2)", v=[1.0, 2.0])
     >>> forward_grad(g, "v")
     array([2., 4.])
     """
-    shape = g.shape_of(g.node(wrt))
+    shape = g.shape_of(g.input_node(wrt))
     if shape == ():
         return forward_derivative(g, wrt)
     result = np.zeros(int(np.prod(shape)))

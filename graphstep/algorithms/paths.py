@@ -23,41 +23,61 @@ from typing import Any
 
 import numpy as np
 
+from graphstep.algorithms.agreement import agree
+from graphstep.algorithms.jacobian import jacobian
+from graphstep.algorithms.reverse import grad
+from graphstep.edges import Edge
 from graphstep.errors import PathLimitError, ShapeError, SizeLimitError
 from graphstep.graph import Graph
 from graphstep.ops import jacobians as jac
+from graphstep.text import inline_value, print_value, table
 
 __all__ = [
     "Path", "PathList", "paths", "path_sum", "count_paths", "path_counts", "edge_matrix", "total_derivatives",
-    "PATH_LIMIT", "MATRIX_LIMIT",
+    "paths_report", "PATH_LIMIT", "MATRIX_LIMIT", "MAX_TABLE_PATHS",
 ]
 
 #: How many paths :func:`paths` enumerates before refusing.
 PATH_LIMIT = 10_000
 #: Most nodes :func:`edge_matrix` and :func:`total_derivatives` accept (dense n x n matrices).
 MATRIX_LIMIT = 2_000
+#: How many paths :func:`paths_report` lists before it gives only their count.
+MAX_TABLE_PATHS = 50
 
 
 @dataclass(frozen=True)
 class Path:
     """One path from the output back to an input.
 
-    ``nodes`` runs from the output to the input; ``edges`` are ``(head, position)``
-    pairs in the same order; ``factors`` are the local derivatives met along the way,
-    in chain order (``d out/d u_k``, ..., ``d u_1/d x``); ``product`` is their product
-    (a float, or a :class:`~graphstep.ops.jacobians.Jacobian` for tensors); ``labels`` are the
-    nodes' display names.
+    Attributes
+    ----------
+    nodes : tuple of int
+        The node ids, from the output to the input.
+    edges : tuple of Edge
+        The :class:`~graphstep.edges.Edge` tuples ``(tail, head, pos)``, output side first.
+    factors : tuple
+        The local derivatives met along the way, in chain order (``d out/d u_k``, ...,
+        ``d u_1/d x``): floats, or :class:`~graphstep.ops.jacobians.Jacobian` objects.
+    labels : tuple of str
+        The nodes' display names.
+    shape : tuple of int
+        The input's shape (the empty path's product is its identity).
 
+    Examples
+    --------
     >>> import graphstep as gs
-    >>> print(list(gs.paths(gs.parse("x * exp(x**2)", x=1.5), "x"))[1])
+    >>> path = list(gs.paths(gs.parse("x * exp(x**2)", x=1.5), "x"))[1]
+    >>> print(path)
     u3 ← u2 ← u1 ← x: product 42.6948
+    >>> path.edges[-1]
+    Edge(tail=0, head=2, pos=0)
     """
 
     nodes: tuple[int, ...]
-    edges: tuple[tuple[int, int], ...]
+    edges: tuple[Edge, ...]
     factors: tuple[Any, ...]
     labels: tuple[str, ...] = ()
-    shape: tuple[int, ...] = ()  # the input's shape: the empty path's product is its identity
+    shape: tuple[int, ...] = ()
 
     def __str__(self) -> str:
         route = " ← ".join(self.labels or map(str, self.nodes))
@@ -67,7 +87,14 @@ class Path:
 
     @property
     def product(self) -> Any:
-        """The product of the factors, output side first."""
+        """The product of the factors, output side first (a float, or a Jacobian for tensors).
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> [p.product for p in gs.paths(gs.parse("x * sin(x)", x=0.0), "x")]
+        [0.0, 0.0]
+        """
         if not self.factors:  # the output is the input itself
             return 1.0 if self.shape == () else jac.Scale(1.0, self.shape)
         return reduce(jac.compose, self.factors)
@@ -77,6 +104,21 @@ class Path:
 
         For a scalar output this has the input's shape; summed over all paths it
         gives the gradient.
+
+        Parameters
+        ----------
+        seed : float or numpy.ndarray, optional
+            The output's adjoint, of the output's shape.
+
+        Returns
+        -------
+        float or numpy.ndarray
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> [p.contribution(1.0).tolist() for p in gs.paths(gs.parse("sum(v * v)", v=[1.0, 2.0]), "v")]
+        [[1.0, 2.0], [1.0, 2.0]]
         """
         g = seed
         for factor in self.factors:
@@ -84,11 +126,27 @@ class Path:
         return g
 
     def formulas(self, g: Graph) -> list[str]:
-        """Each factor's formula, in chain order."""
-        return [g.edge_formula(head, pos) for head, pos in self.edges]
+        """Each factor's formula, in chain order (``g`` is the graph the path belongs to).
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> g = gs.parse("sin(x**2)", x=1.0)
+        >>> gs.paths(g, "x")[0].formulas(g)
+        ['cos(u1)', '2·x']
+        """
+        return [g.edge_formula(head, pos) for _, head, pos in self.edges]
 
     def describe(self, g: Graph) -> str:
-        """``u3 ← u2 ← u1 ← x: x · exp(u1) · 2·x = 42.69`` (for scalar paths)."""
+        """The path as one line: its route, its factors' formulas and their product.
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> g = gs.parse("sin(x**2)", x=1.0)
+        >>> gs.paths(g, "x")[0].describe(g)
+        'u2 ← u1 ← x: cos(u1) · 2·x = 1.0806'
+        """
         route = " ← ".join(g.label(n) for n in self.nodes)
         formula = " · ".join(self.formulas(g)) or "1"
         product = self.product
@@ -132,19 +190,36 @@ class PathList(Sequence):
         return iter(self._paths)
 
     def __repr__(self) -> str:
-        from graphstep.report import paths_report  # the one paths table, shared with the CLI
-
         return paths_report(self.graph, self.wrt)
 
 
 def path_counts(g: Graph, wrt: str) -> list[int]:
-    """For every node, the exact number of paths from input ``wrt`` to it (Python ints).
+    """For every node, the exact number of paths from input ``wrt`` to it.
 
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    wrt : str
+        An input name.
+
+    Returns
+    -------
+    list of int
+        Python integers by node id (exact however many paths there are).
+
+    Raises
+    ------
+    InputError
+        When ``wrt`` is not an input.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> path_counts(gs.parse("x*x + x", x=1.0), "x")
     [1, 2, 3]
     """
-    source = g.node(wrt)
+    source = g.input_node(wrt)
     counts = [0] * len(g)
     counts[source] = 1
     for head in range(source + 1, len(g)):
@@ -161,6 +236,19 @@ def count_paths(g: Graph, wrt: str) -> int:
     Dynamic programming over the topological order, on Python integers, so it stays
     exact past 2**64.
 
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    wrt : str
+        An input name.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> count_paths(gs.parse("x * x", x=2.0), "x")
     2
@@ -177,7 +265,7 @@ def _checked_paths(g: Graph, wrt: str, limit: int) -> Iterator[Path]:
             f"{g.expr(g.output)} has {total:,} paths back to {wrt}, more than the limit of "
             f"{limit:,}; count them with count_paths or raise limit="
         )
-    return _enumerate(g, g.node(wrt), counts)
+    return _enumerate(g, g.input_node(wrt), counts)
 
 
 def paths(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> PathList:
@@ -187,6 +275,26 @@ def paths(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> PathList:
     ``limit`` paths raise :class:`~graphstep.errors.PathLimitError` with the exact
     count, before any is built.
 
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    wrt : str
+        An input name.
+    limit : int, optional
+        Most paths enumerated.
+
+    Returns
+    -------
+    PathList
+
+    Raises
+    ------
+    PathLimitError
+        When there are more than ``limit`` paths.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> g = gs.parse("x * exp(x**2)", x=1.5)
     >>> [[g.label(n) for n in p.nodes] for p in paths(g, "x")]
@@ -197,19 +305,19 @@ def paths(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> PathList:
 
 def _enumerate(g: Graph, source: int, counts: list[int]) -> Iterator[Path]:
     # Depth-first over (node, edges so far), without recursion.
-    stack: list[tuple[int, tuple[tuple[int, int], ...]]] = [(g.output, ())]
+    stack: list[tuple[int, tuple[Edge, ...]]] = [(g.output, ())]
     while stack:
         node, edges = stack.pop()
         if node == source:
-            nodes = (g.output,) + tuple(g.args(head)[pos] for head, pos in edges)
-            factors = tuple(g.local(head, pos) for head, pos in edges)
+            nodes = (g.output,) + tuple(edge.tail for edge in edges)
+            factors = tuple(g.local(head, pos) for _, head, pos in edges)
             yield Path(nodes, edges, factors, tuple(g.label(n) for n in nodes),
                        g.shape_of(source))
             continue
         args = g.args(node)
         for pos in range(len(args) - 1, -1, -1):
             if counts[args[pos]]:
-                stack.append((args[pos], edges + ((node, pos),)))
+                stack.append((args[pos], edges + (Edge(args[pos], node, pos),)))
 
 
 def path_sum(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> Any:
@@ -218,11 +326,31 @@ def path_sum(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> Any:
     For a scalar output the result has the input's shape; for a tensor output it is
     the dense numerator-layout Jacobian (equal to ``gs.jacobian(g, wrt)``).
 
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    wrt : str
+        An input name.
+    limit : int, optional
+        Most paths enumerated.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Raises
+    ------
+    PathLimitError
+        When there are more than ``limit`` paths.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> path_sum(gs.parse("x*x + x", x=3.0), "x")
     7.0
     """
-    node = g.node(wrt)
+    node = g.input_node(wrt)
     out_shape = g.shape_of(g.output)
     in_shape = g.shape_of(node)
     if out_shape == ():
@@ -244,6 +372,25 @@ def edge_matrix(g: Graph) -> np.ndarray:
     ``D`` is strictly lower triangular (nodes are in topological order), hence nilpotent:
     ``D^k`` sums the products along all paths of exactly ``k`` edges.
 
+    Parameters
+    ----------
+    g : Graph
+        A graph whose values are all scalars.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``len(g) x len(g)``.
+
+    Raises
+    ------
+    ShapeError
+        When the graph holds tensors.
+    SizeLimitError
+        When it has more than :data:`MATRIX_LIMIT` nodes.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> edge_matrix(gs.parse("x * x", x=3.0))
     array([[0., 0.],
@@ -266,10 +413,98 @@ def total_derivatives(g: Graph) -> np.ndarray:
 
     Row ``g.output`` holds the gradient with respect to every node at once.
 
+    Parameters
+    ----------
+    g : Graph
+        A scalar graph (see :func:`edge_matrix`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``len(g) x len(g)``.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> g = gs.parse("x * exp(x**2)", x=1.5)
-    >>> round(float(total_derivatives(g)[g.output, g.node("x")]), 4)
+    >>> round(float(total_derivatives(g)[g.output, g.input_node("x")]), 4)
     52.1825
     """
     matrix = edge_matrix(g)
     return np.linalg.inv(np.eye(len(g)) - matrix)
+
+
+def paths_report(g: Graph, wrt: str, max_paths: int = MAX_TABLE_PATHS) -> str:
+    """The paths table: the paths from the output back to ``wrt``, their factors and products.
+
+    ``repr`` of a :class:`PathList`, the REPL's ``paths`` command and ``graphstep grad``
+    print it.
+
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    wrt : str
+        The input's name.
+    max_paths : int, optional
+        List at most this many paths; past that only their exact count is given (and
+        the path sum when there are at most :data:`PATH_LIMIT`).
+
+    Returns
+    -------
+    str
+        The count, the table, and a last line comparing the path sum with reverse
+        accumulation (``gs.grad``, or ``gs.jacobian`` for a tensor output).
+
+    Raises
+    ------
+    InputError
+        When ``wrt`` is not an input of ``g``.
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> print(paths_report(gs.parse("x * y", x=2.0, y=3.0), "y"))
+    paths from the output back to y: 1
+      #  path    factors  factor values  product
+      1  u1 ← y  x        2              2
+    path sum 2 = reverse accumulation 2 (max difference 0)
+    """
+    g.input_node(wrt)  # an InputError naming the inputs when wrt is unknown
+    count = count_paths(g, wrt)
+    lines = [f"paths from the output back to {wrt}: {count:,}"]
+    scalar_output = g.shape_of(g.output) == ()
+    if count == 0:
+        lines.append(f"  the output does not depend on {wrt}: its derivative is 0")
+        return "\n".join(lines)
+    if count <= max_paths:
+        rows = []
+        for k, path in enumerate(paths(g, wrt), start=1):
+            route = " ← ".join(g.label(n) for n in path.nodes)
+            formulas = " · ".join(path.formulas(g)) or "1"
+            factor_values = " · ".join(inline_value(f) for f in path.factors) or "1"
+            product = inline_value(path.contribution(1.0) if scalar_output else path.product)
+            rows.append((str(k), route, formulas, factor_values, product))
+        header = ("#", "path", "factors", "factor values",
+                  "product" if g.is_scalar or not scalar_output else "contribution")
+        lines.append(table(rows, header))
+    else:
+        lines.append(f"  {count:,} paths are more than {max_paths:,}: not listed "
+                     "(raise the limit with --max-paths)")
+    if count > PATH_LIMIT:
+        lines.append(f"path sum not enumerated ({count:,} paths, limit {PATH_LIMIT:,}); "
+                     "reverse accumulation gets the same sum without listing them")
+        return "\n".join(lines)
+    total = path_sum(g, wrt)
+    reverse = grad(g, wrt) if scalar_output else jacobian(g, wrt)
+    scale = max(1.0, float(np.max(np.abs(reverse))))
+    same, difference = agree(total, reverse, rtol=0.0, atol=1e-9 * scale)
+    verdict = "=" if same else "≠"
+    name = "reverse accumulation" if scalar_output else "the Jacobian by reverse accumulation"
+    if np.ndim(total) == 0:
+        lines.append(f"path sum {print_value(total)} {verdict} {name} {print_value(reverse)} "
+                     f"(max difference {difference:.3g})")
+    else:
+        lines.append(f"path sum {verdict} {name} (max difference {difference:.3g}):")
+        lines.append("  " + print_value(total, indent=2))
+    return "\n".join(lines)

@@ -28,6 +28,7 @@ import numpy as np
 
 from graphstep.build.trace import MAX_NDIM
 from graphstep.errors import InputError
+from graphstep.text import ellipsize
 
 __all__ = ["parse_value", "parse_assignment", "parse_at", "MAX_ELEMENTS", "MAX_TEXT", "CONSTRUCTORS",
            "DEFAULT_SEED"]
@@ -51,8 +52,7 @@ _NAMED = {"pi": math.pi, "e": math.e}
 
 
 def _clip(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return ellipsize(" ".join(text.split()), limit)
 
 
 class _Reader:
@@ -208,10 +208,32 @@ def parse_value(text: str, rng: np.random.Generator | None = None, seed: int | N
                 ) -> float | np.ndarray:
     """Read one value: a number, a nested list or an array constructor call.
 
-    ``randn``/``rand`` draw from ``rng`` (or ``numpy.random.default_rng(seed)``, with
-    :data:`DEFAULT_SEED` when no seed is given). Anything else raises
-    :class:`~graphstep.errors.InputError` with a message that names the problem.
+    The text is parsed with :mod:`ast` and walked against a whitelist; nothing is
+    evaluated.
 
+    Parameters
+    ----------
+    text : str
+        A number (``1.5``, ``-2``, ``pi``, ``e``), a nested list of numbers, or one of
+        :data:`CONSTRUCTORS` such as ``randn(3, 2)``.
+    rng : numpy.random.Generator, optional
+        Where ``randn``/``rand`` draw from.
+    seed : int, optional
+        Without ``rng``: the seed of a new generator (:data:`DEFAULT_SEED` when None).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for a number, a float array otherwise.
+
+    Raises
+    ------
+    InputError
+        For anything else, with a message that names the problem and where it is; for
+        arrays of more than :data:`MAX_ELEMENTS` elements (checked before allocating).
+
+    Examples
+    --------
     >>> parse_value("zeros(2)").tolist(), parse_value("pi") > 3
     ([0.0, 0.0], True)
     >>> bool((parse_value("randn(3)", seed=1) == parse_value("randn(3)", seed=1)).all())
@@ -244,6 +266,28 @@ def parse_assignment(text: str, rng: np.random.Generator | None = None, seed: in
                      ) -> tuple[str, float | np.ndarray]:
     """Read ``NAME=VALUE`` (as given to ``--at``) into the name and its value.
 
+    Parameters
+    ----------
+    text : str
+        ``NAME=VALUE``; the value as :func:`parse_value` reads it.
+    rng : numpy.random.Generator, optional
+        Where random values draw from.
+    seed : int, optional
+        Without ``rng``: the seed of a new generator.
+
+    Returns
+    -------
+    tuple of (str, float or numpy.ndarray)
+        The name and the value.
+
+    Raises
+    ------
+    InputError
+        Without ``=``, for a name that is not an identifier, or a value
+        :func:`parse_value` refuses (the message starts ``--at NAME:``).
+
+    Examples
+    --------
     >>> parse_assignment("x = 1.5")
     ('x', 1.5)
     """
@@ -262,9 +306,26 @@ def parse_assignment(text: str, rng: np.random.Generator | None = None, seed: in
 def parse_at(items: Iterable[str], seed: int | None = None) -> dict[str, Any]:
     """Read every ``--at NAME=VALUE``; random values come from one generator, in order.
 
-    The same ``items`` and ``seed`` always give the same values. A name given twice
-    is an :class:`~graphstep.errors.InputError`.
+    Parameters
+    ----------
+    items : iterable of str
+        ``NAME=VALUE`` texts (see :func:`parse_assignment`).
+    seed : int, optional
+        The seed of the one generator for ``randn``/``rand`` (:data:`DEFAULT_SEED` when
+        None), so the same ``items`` and ``seed`` always give the same values.
 
+    Returns
+    -------
+    dict
+        Each name's value, in the order given.
+
+    Raises
+    ------
+    InputError
+        For a bad item, or a name given twice.
+
+    Examples
+    --------
     >>> values = parse_at(["W=randn(2,2)", "b=ones(2)"], seed=3)
     >>> values["W"].shape, values["b"].tolist()
     ((2, 2), [1.0, 1.0])

@@ -17,430 +17,36 @@ to Python's own compiler. ``^`` means power and ``ln`` is ``log``; ``max(0, z)``
 from __future__ import annotations
 
 import ast
-import functools
-import io
-import keyword
 import math
-import re
-import tokenize
-import unicodedata
-import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from graphstep.build import trace
-from graphstep.build.trace import Var
+from graphstep.build.syntax import BINARY, MAX_DEPTH, MAX_NODES, Source, syntax_tree
+from graphstep.build.trace import TRACED, Var
 from graphstep.errors import GraphstepError, InputError, ParseError
-from graphstep.graph import EXPR_LIMIT, Graph
-from graphstep.ops.table import FUNCTIONS
+from graphstep.graph import Graph
+from graphstep.ops.table import CONST, FUNCTIONS, OPERATORS, OPS, overloads
 
 __all__ = ["parse", "MAX_LENGTH", "MAX_DEPTH", "MAX_NODES", "CONSTANTS"]
 
 #: Longest expression text accepted, in characters.
 MAX_LENGTH = 10_000
-#: Deepest nesting of parentheses, brackets, calls and signs accepted.
-MAX_DEPTH = 200
-#: Most syntax-tree nodes accepted.
-MAX_NODES = 100_000
 #: Named constants usable in expressions.
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
-_AXIS_FUNCTIONS = {"sum", "mean", "softmax", "max", "min"}
-#: Binary operators: the ast operator, the precedence (higher binds tighter), right-associative?
-_BINARY = {"+": (ast.Add, 1, False), "-": (ast.Sub, 1, False), "*": (ast.Mult, 2, False),
-           "/": (ast.Div, 2, False), "@": (ast.MatMult, 2, False), "**": (ast.Pow, 4, True),
-           "^": (ast.Pow, 4, True)}
-_OP_NAMES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
-             ast.MatMult: "matmul"}
-_UNARY_PRECEDENCE = 3  # -x**2 is -(x**2); -x*y is (-x)*y, as in Python
-_UNSUPPORTED_BINARY = {"%": "Mod", "//": "FloorDiv", "<<": "LShift", ">>": "RShift", "&": "BitAnd",
-                       "|": "BitOr"}
-_COMPARISONS = {"<", ">", "<=", ">=", "==", "!=", "<>"}
-#: Python constructs that are not arithmetic, by the token that starts them.
-_DISALLOWED = {
-    "lambda": "a lambda", "for": "a comprehension", "async": "a comprehension",
-    "if": "an if-expression", "else": "an if-expression", "and": "and/or/not", "or": "and/or/not",
-    "not": "and/or/not", "in": "a comparison", "is": "a comparison", "await": "await",
-    "yield": "yield", ":=": "an assignment (:=)", "{": "a dict or set", "[": "indexing",
-}
-_NOT_REAL = {"True", "False", "None", "..."}
-_CLOSING = {"(": ")", "[": "]"}
-_REFUSED = ": graphstep reads arithmetic, the known functions, lists and .T"
+#: Each binary operator's op, read from the op table (``^`` is ``**``).
+_OP_NAMES = {node: OPERATORS[symbol] for symbol, (node, _, _) in BINARY.items() if symbol != "^"}
+#: The op of a list literal ``[a, b]``: the variadic op (``stack``).
+_LIST_OP = next(spec.name for spec in OPS.values() if spec.variadic)
+#: The functions that take ``axis=``, for the message about a wrong keyword.
+_AXIS_TAKERS = list(dict.fromkeys(
+    name for spec in OPS.values() for name in spec.names
+    if any(p.name == "axis" and p.keyword for p in spec.params)))
+_AXIS_HINT = ", ".join(_AXIS_TAKERS[:-1]) + " and " + _AXIS_TAKERS[-1]
+_WORDS = {1: "one", 2: "two", 3: "three"}
 
 
-def _clip(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: int
-    text: str
-    start: tuple[int, int]  # (line, column), 1-based line and 0-based column in characters
-    end: tuple[int, int]
-
-
-class _Source:
-    """The user's text (line breaks normalised) and the positions in it."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.multiline = "\n" in text.strip()
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def offset(self, line: int, col: int) -> int:
-        return self._line_starts[line - 1] + col
-
-    def segment(self, node: ast.AST) -> str:
-        """The user's text of ``node`` (``**`` shown as ``^``), cut at the display limit."""
-        if not hasattr(node, "lineno"):
-            return ""
-        start = self.offset(node.lineno, node.col_offset)
-        end = min(self.offset(node.end_lineno, node.end_col_offset), start + 4 * EXPR_LIMIT)
-        text = re.sub(r"\s+", " ", self.text[start:end].replace("**", "^")).strip()
-        return text if len(text) <= EXPR_LIMIT else text[: EXPR_LIMIT - 1] + "…"
-
-    def where(self, node_or_position: ast.AST | tuple[int, int]) -> str:
-        if isinstance(node_or_position, tuple):
-            line, col = node_or_position
-        else:
-            line, col = getattr(node_or_position, "lineno", 1), getattr(node_or_position, "col_offset", 0)
-        return f"line {line}, column {col + 1}" if self.multiline else f"column {col + 1}"
-
-    def error(self, position: tuple[int, int], why: str) -> ParseError:
-        return ParseError(f"cannot read {_clip(self.text)!r} at {self.where(position)}: {why}")
-
-
-def _tokens(source: _Source) -> list[_Token]:
-    """The tokens that matter; comments, stray characters and unclosed brackets are errors."""
-    found: list[_Token] = []
-    try:
-        for token in _quiet_tokens(source.text):
-            kind, text = token.type, token.string
-            if kind in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING):
-                continue
-            if kind == tokenize.COMMENT:
-                raise source.error(token.start, "a comment ('#') is not allowed: graphstep reads one "
-                                                "expression, and a '#' would hide the rest of the line")
-            if kind == tokenize.ERRORTOKEN:
-                if text == " ":
-                    continue
-                if text in "'\"":
-                    raise source.error(token.start, "a string that is never closed")
-                raise source.error(token.start, f"the character {text!r} (U+{ord(text[0]):04X}) "
-                                                "is not allowed")
-            if kind == tokenize.NEWLINE and not text:
-                continue  # the implicit end of the last line
-            found.append(_Token(kind, text, token.start, token.end))
-    except tokenize.TokenError as error:
-        opened = _unclosed(found)
-        if opened is not None:
-            raise source.error(opened.start, f"this {opened.text!r} is never closed") from None
-        raise source.error(found[-1].end if found else (1, 0),
-                           f"{error.args[0]} (a bracket does not match)") from None
-    except SyntaxError as error:  # IndentationError from an odd indentation of a later line
-        raise source.error((error.lineno or 1, max((error.offset or 1) - 1, 0)),
-                           error.msg or "bad indentation") from None
-    end = found[-1].end if found else (1, 0)
-    found.append(_Token(tokenize.ENDMARKER, "", end, end))
-    return found
-
-
-def _quiet_tokens(text: str) -> Iterator[tokenize.TokenInfo]:
-    """Python's tokens of ``text``; newer Pythons tokenize in C and may warn ("4if"): not here."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SyntaxWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        yield from tokenize.generate_tokens(io.StringIO(text).readline)
-
-
-def _unclosed(tokens: list[_Token]) -> _Token | None:
-    stack = []
-    for token in tokens:
-        if token.kind == tokenize.OP and token.text in "([{":
-            stack.append(token)
-        elif token.kind == tokenize.OP and token.text in ")]}" and stack:
-            stack.pop()
-    return stack[-1] if stack else None
-
-
-class _NotReal(str):
-    """A constant that is not a real number (text, True, 1j): its reason, reported when read."""
-
-
-def _number(token: _Token, source: _Source) -> int | float | _NotReal:
-    text = token.text
-    if text[-1] in "jJ":
-        return _NotReal(f"{text} is not a real number (imaginary)")
-    if text[:2].lower() in ("0x", "0o", "0b"):
-        value = int(text, 0)
-    elif any(c in text for c in ".eE"):
-        return float(text)  # 1e999 is inf: the graph warns about it as a value out of range
-    else:
-        digits = text.replace("_", "").lstrip("0")
-        if len(digits) > 309:
-            value = None
-        else:
-            value = int(text)
-    if value is None or value > 1.7976931348623157e308:
-        size = len(text.replace("_", "").lstrip("0"))
-        raise source.error(token.start, f"the number {_clip(text, 20)} ({size:,} digits) is too large "
-                                        "for a float (the largest is about 1.8e308)")
-    return value
-
-
-def _place(node: ast.AST, start: tuple[int, int], end: tuple[int, int]) -> ast.AST:
-    node.lineno, node.col_offset = start
-    node.end_lineno, node.end_col_offset = end
-    return node
-
-
-@dataclass
-class _Group:
-    """An open ``(``, ``[`` or call on the operator stack."""
-
-    token: _Token
-    kind: str  # "paren", "list" or "call"
-    mark: int  # the length of the output stack when the group opened
-    callee: tuple | None = None
-    items: list = field(default_factory=list)
-    keywords: list = field(default_factory=list)
-    commas: int = 0
-
-
-def _read_tokens(tokens: list[_Token], source: _Source) -> ast.Expression:
-    """The syntax tree of ``tokens``, read with explicit stacks (shunting-yard).
-
-    The output stack holds ``(node, start, end)``: the span includes enclosing parentheses,
-    which is where an operator's span begins and ends, as in Python's own tree.
-    """
-    output: list[tuple[ast.AST, tuple[int, int], tuple[int, int]]] = []
-    ops: list[Any] = []  # _Group, or (token, precedence, right-associative) for operators
-    depth = 0
-    expect_operand = True
-    count = 0
-
-    def reduce_one() -> None:
-        nonlocal depth
-        token, _, right = ops.pop()
-        if right is None:  # a sign
-            operand, _, end = output.pop()
-            op = ast.USub() if token.text == "-" else ast.UAdd()
-            output.append((_place(ast.UnaryOp(op, operand), token.start, end), token.start, end))
-            depth -= 1
-            return
-        right, _, end = output.pop()
-        left, start, _ = output.pop()
-        node = ast.BinOp(left, _BINARY[token.text][0](), right)
-        output.append((_place(node, start, end), start, end))
-
-    def reduce_to_group(token: _Token) -> _Group:
-        while ops and not isinstance(ops[-1], _Group):
-            reduce_one()
-        if not ops:
-            if token.text == ",":
-                raise source.error(token.start, "a comma outside brackets: a trailing comma makes a "
-                                                "tuple; write [a, b] for a vector")
-            raise source.error(token.start, f"this {token.text!r} has no matching opening bracket")
-        return ops[-1]
-
-    def keyword_start(i: int) -> int:
-        """Skip ``name=`` at the start of a call argument, recording the keyword."""
-        group = ops[-1] if ops else None
-        if (isinstance(group, _Group) and group.kind == "call" and tokens[i].kind == tokenize.NAME
-                and tokens[i + 1].kind == tokenize.OP and tokens[i + 1].text == "="):
-            group.keywords.append((tokens[i], len(group.items)))
-            return i + 2
-        return i
-
-    i = 0
-    while True:
-        token = tokens[i]
-        kind, text = token.kind, token.text
-        count += 1
-        if expect_operand:
-            if kind == tokenize.NUMBER:
-                node = _place(ast.Constant(_number(token, source)), token.start, token.end)
-                output.append((node, token.start, token.end))
-                expect_operand = False
-            elif kind == tokenize.NAME:
-                if text in _DISALLOWED:
-                    raise source.error(token.start, f"{_DISALLOWED[text]} is not allowed in an "
-                                                    f"expression{_REFUSED}")
-                if text in _NOT_REAL:
-                    node = _place(ast.Constant(_NotReal(f"{text} is not a real number")), token.start,
-                                  token.end)
-                    output.append((node, token.start, token.end))
-                    expect_operand = False
-                    i += 1
-                    continue
-                if not text.isidentifier():
-                    bad = next((c for k, c in enumerate(text) if not (("a" + c) if k else c).isidentifier()),
-                               text[0])
-                    raise source.error(token.start, f"the character {bad!r} (U+{ord(bad):04X}) is not "
-                                                    "allowed in a name")
-                name = unicodedata.normalize("NFKC", text)  # as Python reads identifiers
-                if keyword.iskeyword(name):
-                    raise source.error(token.start, f"invalid syntax: {name!r} is a Python keyword, "
-                                                    "not part of an expression")
-                output.append((_place(ast.Name(name), token.start, token.end), token.start, token.end))
-                expect_operand = False
-            elif kind == tokenize.STRING:
-                what = "an f-string" if "f" in text[:2].lower() else "text"
-                reason = _NotReal(f"{_clip(text, 20)} is not a real number ({what})")
-                output.append((_place(ast.Constant(reason), token.start, token.end), token.start, token.end))
-                expect_operand = False
-            elif kind == tokenize.OP and text in ("+", "-"):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _too_deep(source, token)
-                ops.append((token, _UNARY_PRECEDENCE, None))
-            elif kind == tokenize.OP and text in ("(", "["):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _too_deep(source, token)
-                ops.append(_Group(token, "paren" if text == "(" else "list", len(output)))
-                i = keyword_start(i + 1) if text == "(" else i + 1
-                continue
-            elif kind == tokenize.OP and text in (")", "]") and isinstance(ops[-1] if ops else None, _Group) \
-                    and len(output) == ops[-1].mark and tokens[i - 1].text in ("(", "[", ","):
-                expect_operand = False
-                depth -= 1
-                _close(ops.pop(), token, output, source)
-            else:
-                raise source.error(token.start, _unexpected_operand(token, tokens[i - 1] if i else None))
-            i += 1
-            continue
-        # expecting an operator (or the end)
-        if kind == tokenize.ENDMARKER or kind == tokenize.NEWLINE:
-            while ops:
-                if isinstance(ops[-1], _Group):
-                    raise source.error(ops[-1].token.start, f"this {ops[-1].token.text!r} is never closed")
-                reduce_one()
-            if kind == tokenize.NEWLINE and tokens[i + 1].kind != tokenize.ENDMARKER:
-                raise source.error(tokens[i + 1].start, "invalid syntax: the expression ends at the line "
-                                                        "break before; wrap a long expression in ( )")
-            break
-        if kind == tokenize.OP and text in _BINARY:
-            _, precedence, right = _BINARY[text]
-            while ops and not isinstance(ops[-1], _Group) and (
-                    ops[-1][1] > precedence or (ops[-1][1] == precedence and not right)):
-                reduce_one()
-            ops.append((token, precedence, right))
-            expect_operand = True
-        elif kind == tokenize.OP and text == ".":
-            name = tokens[i + 1]
-            if name.kind != tokenize.NAME:
-                raise source.error(token.start, "invalid syntax: a '.' must be followed by a name (.T)")
-            value, start, _ = output.pop()
-            node = _place(ast.Attribute(value, name.text), start, name.end)
-            output.append((node, start, name.end))
-            i += 1
-        elif kind == tokenize.OP and text == "(":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _too_deep(source, token)
-            callee = output.pop()
-            ops.append(_Group(token, "call", len(output), callee=callee))
-            expect_operand = True
-            i = keyword_start(i + 1)
-            continue
-        elif kind == tokenize.OP and text == ",":
-            group = reduce_to_group(token)
-            _item(group, output, source)
-            group.commas += 1
-            expect_operand = True
-            i = keyword_start(i + 1)
-            continue
-        elif kind == tokenize.OP and text in (")", "]"):
-            group = reduce_to_group(token)
-            _item(group, output, source)
-            depth -= 1
-            _close(ops.pop(), token, output, source)
-        else:
-            raise source.error(token.start, _unexpected_operator(token, tokens[i - 1]))
-        i += 1
-    if count > MAX_NODES:
-        raise ParseError(f"the expression has {count:,} syntax nodes; the limit is {MAX_NODES:,}")
-    (body, _, _), = output
-    return ast.Expression(body)
-
-
-def _too_deep(source: _Source, token: _Token) -> ParseError:
-    return source.error(token.start, f"nesting deeper than {MAX_DEPTH} levels (brackets, calls and "
-                                     f"signs nest at most {MAX_DEPTH} deep)")
-
-
-def _item(group: _Group, output: list, source: _Source) -> None:
-    """Move the finished item on top of ``output`` into ``group``."""
-    if group.keywords and group.keywords[-1][1] < len(group.items) and group.kind == "call":
-        raise source.error(output[-1][1], "invalid syntax: a positional argument follows a keyword "
-                                          "argument")
-    group.items.append(output.pop())
-
-
-def _close(group: _Group, token: _Token, output: list, source: _Source) -> None:
-    opening = group.token
-    if _CLOSING[opening.text] != token.text:
-        raise source.error(token.start, f"this {token.text!r} does not match the {opening.text!r} at "
-                                        f"{source.where(opening.start)}")
-    start, end = opening.start, token.end
-    nodes = [node for node, _, _ in group.items]
-    if group.kind == "call":
-        func, start, _ = group.callee
-        keywords = {index for _, index in group.keywords}
-        args = [n for k, n in enumerate(nodes) if k not in keywords]
-        kws = [_place(ast.keyword(name.text, nodes[index]), name.start, group.items[index][2])
-               for name, index in group.keywords]
-        node = ast.Call(func, args, kws)
-    elif group.kind == "list":
-        node = ast.List(nodes)
-    elif group.commas or not nodes:
-        node = ast.Tuple(nodes)
-    else:  # (x): the node keeps its own span; the parentheses widen the span around it
-        output.append((nodes[0], start, end))
-        return
-    output.append((_place(node, start, end), start, end))
-
-
-def _unexpected_operand(token: _Token, before: _Token | None) -> str:
-    text = token.text
-    if token.kind == tokenize.ENDMARKER or token.kind == tokenize.NEWLINE:
-        after = f" after {before.text!r}" if before is not None else ""
-        return f"invalid syntax: the expression ends{after} where a value is expected"
-    if text in ("*", "**"):
-        return f"a starred argument is not allowed in an expression{_REFUSED}"
-    if text in _DISALLOWED:
-        return f"{_DISALLOWED[text]} is not allowed in an expression{_REFUSED}"
-    if text in _NOT_REAL:
-        return f"{text} is not a real number"
-    if text == "~":
-        return "only unary + and - are supported"
-    return f"invalid syntax: {text!r} where a value is expected"
-
-
-def _unexpected_operator(token: _Token, before: _Token) -> str:
-    text = token.text
-    if before.kind == tokenize.NUMBER and token.kind == tokenize.NAME and before.end == token.start:
-        return f"invalid syntax: a number followed by a name; write {before.text}*{text} for a product"
-    if text in _UNSUPPORTED_BINARY:
-        return (f"the operator {_UNSUPPORTED_BINARY[text]} is not supported ({text!r}); "
-                "use + - * / ** ^ @")
-    if text in _COMPARISONS:
-        return f"a comparison is not allowed in an expression{_REFUSED}"
-    if text in _DISALLOWED:
-        return f"{_DISALLOWED[text]} is not allowed in an expression{_REFUSED}"
-    if text == "=":
-        return "invalid syntax: '=' assigns a name; graphstep reads one expression"
-    if token.kind in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING):
-        return f"invalid syntax: an operator is missing between {_clip(before.text, 20)!r} and " \
-               f"{_clip(text, 20)!r}"
-    return f"invalid syntax: unexpected {text!r}"
-
-
-def _literal_int(node: ast.AST, source: _Source, what: str) -> int:
+def _literal_int(node: ast.AST, source: Source, what: str) -> int:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return -_literal_int(node.operand, source, what)
     if isinstance(node, ast.Constant) and type(node.value) is int:
@@ -448,7 +54,7 @@ def _literal_int(node: ast.AST, source: _Source, what: str) -> int:
     raise ParseError(f"{what} must be a whole number written out, at {source.where(node)}")
 
 
-def _literal_shape(node: ast.AST, source: _Source, what: str) -> Any:
+def _literal_shape(node: ast.AST, source: Source, what: str) -> Any:
     if isinstance(node, (ast.Tuple, ast.List)):
         return tuple(_literal_int(e, source, what) for e in node.elts)
     return _literal_int(node, source, what)
@@ -457,7 +63,7 @@ def _literal_shape(node: ast.AST, source: _Source, what: str) -> Any:
 class _Reader:
     """Walks the syntax tree without recursion and builds Vars bottom-up."""
 
-    def __init__(self, source: _Source, values: dict[str, Any]):
+    def __init__(self, source: Source, values: dict[str, Any]):
         self.source = source
         self.values = values
         self.inputs: dict[str, Var] = {}
@@ -500,44 +106,45 @@ class _Reader:
                 + ", ".join(sorted(FUNCTIONS))
             )
         name = node.func.id
+        specs = overloads(name)
+        keywords = {p.name for spec in specs for p in spec.params if p.keyword}
         for argument in node.keywords:
-            if argument.arg != "axis" or name not in _AXIS_FUNCTIONS:
+            if argument.arg not in keywords:
                 raise ParseError(
                     f"{name}() takes no keyword {argument.arg!r}, at {self.source.where(node)}"
-                    + ("; sum, mean, softmax, max and min take axis=" if argument.arg else "")
+                    + (f"; {_AXIS_HINT} take axis=" if argument.arg else "")
                 )
         args = node.args
-        expected = {"reshape": 2, "dot": 2, "stack": 1, "transpose": 1}
-        if name in expected and len(args) != expected[name]:
-            raise ParseError(
-                f"{name}() takes {expected[name]} argument(s), got {len(args)}, at "
-                f"{self.source.where(node)}"
-            )
-        if name in ("max", "min"):
-            if len(args) not in (1, 2) or (len(args) == 2 and node.keywords):
-                raise ParseError(
-                    f"{name}() takes one argument (and axis=) or two, got {len(args)}, at "
-                    f"{self.source.where(node)}"
-                )
+        if len(specs) > 1:  # max(a) and max(a, b): the number of arguments says which
+            arities = sorted(spec.arity for spec in specs)
+            if len(args) not in arities or (len(args) > arities[0] and node.keywords):
+                first, *others = arities
+                words = (f"{_WORDS[first]} argument{'s' * (first > 1)} (and axis=) or "
+                         + " or ".join(_WORDS[n] for n in others))
+                raise ParseError(f"{name}() takes {words}, got {len(args)}, at "
+                                 f"{self.source.where(node)}")
             return list(args)
-        if name in ("sum", "mean", "softmax"):
-            if len(args) not in (1, 2) or (len(args) == 2 and node.keywords):
+        spec = specs[0]
+        optional = [p for p in spec.params if p.positional and not p.required]
+        required = [p for p in spec.params if p.positional and p.required]
+        if optional:  # sum(x, axis) or sum(x, axis=...)
+            if len(args) not in (spec.arity, spec.arity + 1) or (
+                    len(args) > spec.arity and node.keywords):
                 raise ParseError(
-                    f"{name}() takes one argument and an optional axis, got {len(args)}, at "
-                    f"{self.source.where(node)}"
+                    f"{name}() takes {_WORDS[spec.arity]} argument and an optional "
+                    f"{optional[0].name}, got {len(args)}, at {self.source.where(node)}"
                 )
-            return [args[0]]
-        if name == "reshape":
-            return [args[0]]
-        if name == "stack":
+            return list(args[:spec.arity])
+        count = 1 if spec.variadic else spec.arity + len(required)
+        if len(args) != count:
+            plural = "(s)" if not spec.elementwise else "s" * (count > 1)
+            raise ParseError(f"{name}() takes {count} argument{plural}, got {len(args)}, at "
+                             f"{self.source.where(node)}")
+        if spec.variadic:
             if not isinstance(args[0], (ast.List, ast.Tuple)):
-                raise ParseError(f"stack() takes a list [a, b, ...], at {self.source.where(node)}")
+                raise ParseError(f"{name}() takes a list [a, b, ...], at {self.source.where(node)}")
             return list(args[0].elts)
-        if name not in expected and len(args) != 1:
-            raise ParseError(
-                f"{name}() takes 1 argument, got {len(args)}, at {self.source.where(node)}"
-            )
-        return list(args)
+        return list(args[:spec.arity])
 
     def build(self, node: ast.AST, parts: list[Any]) -> Any:
         text = self.source.segment(node)
@@ -546,40 +153,41 @@ class _Reader:
         if isinstance(node, ast.Constant):
             if type(node.value) not in (int, float):
                 raise ParseError(f"{node.value}, at {self.source.where(node)}")
-            return trace.Var("const", (), float(node.value), text=text)
+            return trace.Var(CONST, (), float(node.value), text=text)
         if isinstance(node, ast.Name):
             return self.name(node)
         if isinstance(node, ast.BinOp):
             return trace.apply(_OP_NAMES[type(node.op)], *parts, text=text)
         if isinstance(node, ast.UnaryOp):
-            return parts[0] if isinstance(node.op, ast.UAdd) else trace.apply("neg", parts[0], text=text)
+            if isinstance(node.op, ast.UAdd):
+                return parts[0]
+            return trace.apply(OPERATORS["neg"], parts[0], text=text)
         if isinstance(node, (ast.List, ast.Tuple)):
-            return trace.apply("stack", *parts, text=text)
+            return trace.apply(_LIST_OP, *parts, text=text)
         if isinstance(node, ast.Attribute):
             result = parts[0].T
             return result if result is parts[0] else _with_text(result, text)
         return self.call(node, parts, text)
 
     def call(self, node: ast.Call, parts: list[Any], text: str) -> Var:
+        """Call ``gs.<name>`` (:data:`~graphstep.build.trace.TRACED`) with the written parameters."""
         name = node.func.id
-        axis = None
-        if node.keywords:
-            axis = _literal_shape(node.keywords[0].value, self.source, "axis")
-        if name in ("sum", "mean", "softmax") and len(node.args) == 2:
-            axis = _literal_shape(node.args[1], self.source, "axis")
-        if name in ("sum", "mean"):
-            return trace.apply(name, parts[0], text=text, axis=axis)
-        if name == "softmax":
-            return trace.apply(name, parts[0], text=text, axis=-1 if axis is None else axis)
-        if name in ("max", "min"):
-            return _with_text(getattr(trace, name)(*parts, axis=axis), text)
-        if name == "reshape":
-            shape = _literal_shape(node.args[1], self.source, "the shape")
-            return _with_text(trace.reshape(parts[0], shape), text)
-        if name == "transpose":
-            result = parts[0].T
-            return result if result is parts[0] else _with_text(result, text)
-        return trace.apply(FUNCTIONS[name], *parts, text=text)
+        specs = overloads(name)
+        given: dict[str, Any] = {}
+        for argument in node.keywords:
+            given.setdefault(argument.arg, _literal_shape(argument.value, self.source, argument.arg))
+        if len(specs) == 1:
+            spec = specs[0]
+            positional = [p for p in spec.params if p.positional]
+            for param, written in zip(positional, node.args[spec.arity:]):
+                what = "axis" if param.name == "axis" else f"the {param.name}"
+                given[param.name] = _literal_shape(written, self.source, what)
+            if spec.variadic:  # [] too: the op's shape rule says what is wrong
+                return trace.apply(spec.name, *parts, text=text)
+        elif "axis" not in given:
+            given["axis"] = None
+        result = TRACED[name](*parts, **given)
+        return result if any(result is part for part in parts) else _with_text(result, text)
 
     def name(self, node: ast.Name) -> Var:
         name = node.id
@@ -589,7 +197,7 @@ class _Reader:
             self.inputs[name] = trace.var(name, self.values[name])
             return self.inputs[name]
         if name in CONSTANTS:
-            return trace.Var("const", (), CONSTANTS[name], text=name)
+            return trace.Var(CONST, (), CONSTANTS[name], text=name)
         if name in FUNCTIONS:
             raise ParseError(
                 f"{name} is a function, at {self.source.where(node)}; call it as {name}(...)"
@@ -627,26 +235,42 @@ def _with_text(v: Var, text: str) -> Var:
     return v
 
 
-@functools.lru_cache(maxsize=256)
-def _syntax_tree(text: str) -> tuple[_Source, ast.Expression]:
-    """The checked syntax tree of ``text`` (cached: a training loop parses one text often).
-
-    The tree is only ever read, so sharing it between calls is safe.
-    """
-    # Python reads \r\n and a lone \r as line breaks; so do the positions here.
-    source = _Source(text.replace("\r\n", "\n").replace("\r", "\n"))
-    return source, _read_tokens(_tokens(source), source)
-
 
 def parse(expression: str, *, strict: bool = False, at: dict[str, Any] | None = None,
           **values: Any) -> Graph:
     """Read ``expression`` into a :class:`~graphstep.graph.Graph`, with inputs ``values``.
 
-    ``values`` (or the dict ``at``) give each input's value: a number, a nested list or
-    a numpy array. ``strict=True`` turns domain problems into
-    :class:`~graphstep.errors.DomainError`. Bad text raises
-    :class:`~graphstep.errors.ParseError` naming the position.
+    Function names, their arguments and parameters (``axis``) come from the op table;
+    nothing is passed to ``eval``.
 
+    Parameters
+    ----------
+    expression : str
+        One expression: numbers, input names, ``+ - * / ** ^ @``, ``.T``, lists and the
+        functions of :data:`~graphstep.ops.table.FUNCTIONS` (``max(0, z)`` is ReLU).
+    strict : bool
+        Turn domain problems (``log`` of a negative number) into
+        :class:`~graphstep.errors.DomainError` instead of a warning.
+    at : dict, optional
+        Input values, merged with ``values``.
+    **values
+        Each input's value: a number, a nested list or a numpy array.
+
+    Returns
+    -------
+    Graph
+
+    Raises
+    ------
+    ParseError
+        Bad text; the message names the position.
+    InputError
+        A value that is not real numbers, or an input given but not used.
+    ShapeError
+        Shapes that do not fit, naming the sub-expressions.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> g = gs.parse("3*x^2*(2*y+7)", x=1.0, y=2.0)
     >>> g.value, g.inputs
@@ -666,7 +290,7 @@ def parse(expression: str, *, strict: bool = False, at: dict[str, Any] | None = 
             raise InputError(f"input name {name!r} is not a valid identifier")
         if name in FUNCTIONS or name in CONSTANTS:
             raise InputError(f"{name!r} is a function or constant name; call the input something else")
-    source, tree = _syntax_tree(expression)
+    source, tree = syntax_tree(expression)
     reader = _Reader(source, values)
     output = reader.read(tree)
     unused = [name for name in values if name not in reader.inputs]

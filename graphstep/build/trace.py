@@ -14,26 +14,33 @@ turns the traced output into a :class:`~graphstep.graph.Graph`.
 from __future__ import annotations
 
 import itertools
-import math
 import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
+from graphstep.build.coerce import MAX_NDIM, coerce_number
+from graphstep.build.writing import describe, expression_text, precedence
 from graphstep.errors import InputError, ShapeError
-from graphstep.ops.jacobians import shape_paren, shape_text
-from graphstep.ops.table import OPS, as_value
+from graphstep.ops.table import (
+    CONST,
+    FUNCTIONS,
+    INPUT,
+    OPERATORS,
+    OPS,
+    OpSpec,
+    as_value,
+    format_op,
+    overloads,
+)
+from graphstep.text import repr_value, shape_paren, shape_text
 
 __all__ = [
-    "Var", "var", "const", "apply", "describe", "expression_text",
-    "exp", "log", "ln", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs",
-    "square", "sum", "mean", "dot", "max", "min", "softmax", "reshape", "transpose", "stack",
-]
+    "Var", "var", "const", "apply", "describe", "expression_text", "format_op", "precedence",
+    "MAX_NDIM", "TRACED", "max", "min", "reshape", "transpose", "stack",
+]  # and every function of the op table (TRACED), added below
 
-#: Most dimensions a value may have: numpy 1's limit, half of numpy 2's, so that no op's
-#: intermediate results (a broadcast, a Jacobian) reach numpy's own limit.
-MAX_NDIM = 32
 
 _ids = itertools.count()
 
@@ -84,113 +91,86 @@ class Var:
 
     def __repr__(self) -> str:
         what = self.name or describe(self)
-        return f"<Var {what} = {_short(self.value)}>"
+        return f"<Var {what} = {repr_value(self.value)}>"
 
-    # --- arithmetic ----------------------------------------------------------------
-    # Scalar operands take a short path (no numpy, no broadcasting checks): tracing a
-    # large scalar network costs about as much as micrograd's own objects.
-    def __add__(self, other):
-        right = _scalar_operand(self, other)
-        if right is not None:
-            return Var("add", (self, right), self.value + right.value)
-        return apply("add", self, other)
-
-    def __radd__(self, other):
-        left = _scalar_operand(self, other)
-        if left is not None:
-            return Var("add", (left, self), left.value + self.value)
-        return apply("add", other, self)
-
-    def __sub__(self, other):
-        right = _scalar_operand(self, other)
-        if right is not None:
-            return Var("sub", (self, right), self.value - right.value)
-        return apply("sub", self, other)
-
-    def __rsub__(self, other):
-        left = _scalar_operand(self, other)
-        if left is not None:
-            return Var("sub", (left, self), left.value - self.value)
-        return apply("sub", other, self)
-
-    def __mul__(self, other):
-        right = _scalar_operand(self, other)
-        if right is not None:
-            return Var("mul", (self, right), self.value * right.value)
-        return apply("mul", self, other)
-
-    def __rmul__(self, other):
-        left = _scalar_operand(self, other)
-        if left is not None:
-            return Var("mul", (left, self), left.value * self.value)
-        return apply("mul", other, self)
-
-    def __truediv__(self, other):
-        return apply("div", self, other)
-
-    def __rtruediv__(self, other):
-        return apply("div", other, self)
-
-    def __pow__(self, other):
-        return apply("pow", self, other)
-
-    def __rpow__(self, other):
-        return apply("pow", other, self)
-
-    def __matmul__(self, other):
-        return apply("matmul", self, other)
-
-    def __rmatmul__(self, other):
-        return apply("matmul", other, self)
-
-    def __neg__(self):
-        if type(self.value) is float:
-            return Var("neg", (self,), -self.value)
-        return apply("neg", self)
-
+    # Operators (``+ - * / ** @``, unary ``-``) and functions as methods (micrograd style:
+    # ``z.relu()``) are installed from the op table below the class.
     def __pos__(self):
         return self
 
     @property
     def T(self) -> Var:
         """The transpose (reversed axes); a vector or scalar is returned unchanged."""
-        return self if len(self.shape) < 2 else apply("transpose", self)
-
-    # --- functions as methods (micrograd style: ``z.relu()``) -------------------------
-    def relu(self) -> Var:
-        if type(self.value) is float:
-            return Var("relu", (self,), self.value if self.value > 0 else 0.0)
-        return apply("relu", self)
-
-    def exp(self) -> Var:
-        return apply("exp", self)
-
-    def log(self) -> Var:
-        return apply("log", self)
-
-    def sin(self) -> Var:
-        return apply("sin", self)
-
-    def cos(self) -> Var:
-        return apply("cos", self)
-
-    def tanh(self) -> Var:
-        return apply("tanh", self)
-
-    def sigmoid(self) -> Var:
-        return apply("sigmoid", self)
-
-    def sqrt(self) -> Var:
-        return apply("sqrt", self)
+        return self if len(self.shape) < 2 else apply(OPERATORS[".T"], self)
 
     def sum(self, axis=None) -> Var:
-        return sum(self, axis)
+        return TRACED["sum"](self, axis)
 
     def mean(self, axis=None) -> Var:
-        return mean(self, axis)
+        return TRACED["mean"](self, axis)
 
     def reshape(self, *shape) -> Var:
         return reshape(self, shape[0] if len(shape) == 1 else shape)
+
+
+#: Python's operator methods: (method, reflected method). In-place forms (``c += 1``) use these.
+_METHODS = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
+            "/": ("__truediv__", "__rtruediv__"), "**": ("__pow__", "__rpow__"),
+            "@": ("__matmul__", "__rmatmul__")}
+
+
+def _binary_methods(spec: OpSpec) -> tuple[Any, Any]:
+    """``a <op> b`` and ``b <op> a``; on two floats, the op's ``scalar_forward`` without numpy.
+
+    Scalar operands take a short path (no numpy, no broadcasting checks): tracing a
+    large scalar network costs about as much as micrograd's own objects.
+    """
+    name, fast = spec.name, spec.scalar_forward
+    if fast is None:
+        return (lambda self, other: apply(name, self, other),
+                lambda self, other: apply(name, other, self))
+
+    def method(self, other):
+        right = _scalar_operand(self, other)
+        if right is not None:
+            return Var(name, (self, right), fast(self.value, right.value))
+        return apply(name, self, other)
+
+    def reflected(self, other):
+        left = _scalar_operand(self, other)
+        if left is not None:
+            return Var(name, (left, self), fast(left.value, self.value))
+        return apply(name, other, self)
+
+    return method, reflected
+
+
+def _unary_method(spec: OpSpec) -> Any:
+    name, fast = spec.name, spec.scalar_forward
+    if fast is None:
+        return lambda self: apply(name, self)
+
+    def method(self):
+        if type(self.value) is float:
+            return Var(name, (self,), fast(self.value))
+        return apply(name, self)
+
+    return method
+
+
+def _install_operators() -> None:
+    for symbol, (forward_name, reflected_name) in _METHODS.items():
+        forward, reflected = _binary_methods(OPS[OPERATORS[symbol]])
+        setattr(Var, forward_name, forward)
+        setattr(Var, reflected_name, reflected)
+    Var.__neg__ = _unary_method(OPS[OPERATORS["neg"]])
+    for spec in OPS.values():
+        if spec.elementwise and spec.arity == 1 and spec.names:
+            for name in spec.names:
+                method = _unary_method(spec)
+                method.__name__ = name
+                method.__doc__ = f"``{name}(self)``, elementwise (traced)."
+                setattr(Var, name, method)
 
 
 def _scalar_operand(self: Var, other: Any) -> Var | None:
@@ -202,75 +182,8 @@ def _scalar_operand(self: Var, other: Any) -> Var | None:
         return other if type(other.value) is float else None
     if kind is float or kind is int:
         value = float(other)
-        return Var("const", (), value, text=f"{value:g}")
+        return Var(CONST, (), value, text=f"{value:g}")
     return None
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        if value.size <= 6:
-            return np.array2string(value, precision=4, separator=", ")
-        return f"array {shape_text(value.shape)}"
-    return f"{value:.6g}"
-
-
-def _coerce_number(value: Any, what: str) -> Any:
-    """A float or float64 array from user data, or an InputError that says why not."""
-    if isinstance(value, Var):
-        raise InputError(f"{what}: expected a number or array, got a traced Var")
-    if isinstance(value, bool) or isinstance(value, complex):
-        raise InputError(f"{what}: {value!r} is not a real number")
-    if isinstance(value, numbers.Real):
-        return _to_float(lambda: float(value), value, what)
-    try:
-        array = np.asarray(value)
-    except Exception as error:  # ragged nested lists, for instance
-        raise InputError(f"{what}: cannot read {_clip(value)} as an array ({error})") from None
-    if array.ndim > MAX_NDIM:
-        raise InputError(f"{what}: the array has {array.ndim} dimensions; graphstep allows at most "
-                         f"{MAX_NDIM}")
-    if array.dtype.kind == "O" and all(
-            isinstance(x, numbers.Real) and not isinstance(x, bool) for x in array.flat):
-        array = _to_float(lambda: array.astype(float), value, what)  # Python ints beyond int64
-    if array.dtype.kind not in "biuf" or array.dtype.kind == "b":
-        raise InputError(f"{what}: {_clip(value)} is not an array of real numbers")
-    if array.ndim == 0:
-        return _to_float(lambda: float(array), value, what)
-    # A private copy: the graph's values must not change when the caller later updates
-    # their array in place (an SGD step, say). Read-only, so nothing writes into it either.
-    if array.dtype == np.float64:
-        # Not copied (copying a batch of data can cost as much as the forward pass it feeds):
-        # a read-only view, so graphstep never writes into the caller's array. A graph is a
-        # snapshot: after changing the array in place, build a new graph.
-        view = array.view()
-        view.flags.writeable = False
-        return view
-    return _to_float(lambda: array.astype(float), value, what)
-
-
-def _to_float(convert: Any, value: Any, what: str) -> Any:
-    """``convert()``, or an InputError when the number is beyond a float's range."""
-    try:
-        with np.errstate(over="raise"):
-            return convert()
-    except (OverflowError, FloatingPointError):
-        if isinstance(value, numbers.Integral) and not isinstance(value, np.integer):
-            size = f"an integer of about 10^{int(int(value).bit_length() * math.log10(2))}"
-        else:
-            size = "a number"
-        raise InputError(f"{what}: {size} is too large for a float (the largest is about 1.8e308)"
-                         ) from None
-
-
-def _clip(value: Any, limit: int = 60) -> str:
-    """A short repr of user data for a message (never the whole of a large value)."""
-    if isinstance(value, np.ndarray) and value.size > 6:
-        return f"an array {shape_text(value.shape)}"
-    try:
-        text = repr(value)
-    except ValueError:  # an int too long to print
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def var(name: str, value: Any) -> Var:
@@ -279,19 +192,65 @@ def var(name: str, value: Any) -> Var:
     A float64 array is not copied: the graph keeps a read-only view of it, so change
     it in place only after you are done with graphs built from it.
 
+    Parameters
+    ----------
+    name : str
+        A Python identifier: the input's label and its key in ``gs.grad``.
+    value : float or array_like
+        A real number, a nested list or a numpy array.
+
+    Returns
+    -------
+    Var
+        The traced input.
+
+    Raises
+    ------
+    InputError
+        When ``name`` is not an identifier or ``value`` is not real numbers.
+
+    Examples
+    --------
     >>> x = var("x", 2)
     >>> x.value, x.shape
     (2.0, ())
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise InputError(f"input name {name!r} is not a valid identifier")
-    return Var("input", (), _coerce_number(value, f"input {name}"), name=name, text=name)
+    return Var(INPUT, (), _number(value, f"input {name}"), name=name, text=name)
 
 
 def const(value: Any) -> Var:
-    """A constant: a number or array that takes no gradient."""
-    v = _coerce_number(value, "constant")
-    return Var("const", (), v, text=_const_text(v))
+    """A constant: a number or array that takes no gradient.
+
+    Parameters
+    ----------
+    value : float or array_like
+
+    Returns
+    -------
+    Var
+        A leaf whose op is ``CONST``.
+
+    Raises
+    ------
+    InputError
+        When ``value`` is not real numbers.
+
+    Examples
+    --------
+    >>> c = const([1.0, 1.0])
+    >>> c.op, c.text
+    ('const', '[1, 1]')
+    """
+    v = _number(value, "constant")
+    return Var(CONST, (), v, text=_const_text(v))
+
+
+def _number(value: Any, what: str) -> Any:
+    if isinstance(value, Var):
+        raise InputError(f"{what}: expected a number or array, got a traced Var")
+    return coerce_number(value, what)
 
 
 def _const_text(value: Any) -> str:
@@ -308,85 +267,47 @@ def _as_var(x: Any) -> Var:
     return x if isinstance(x, Var) else const(x)
 
 
-def describe(v: Var, limit: int = 60) -> str:
-    """A short text for ``v``: its name, its constant, or its expression (cut at ``limit``)."""
-    if v.text is not None:
-        return v.text
-    return expression_text(v, limit)
-
-
-_PREC_ATOM = 6
-
-
-def _prec(v: Var) -> int:
-    if v.op in ("input", "broadcast"):
-        return _PREC_ATOM
-    if v.op == "const":
-        return 3 if (v.text or "").startswith("-") else _PREC_ATOM
-    return OPS[v.op].precedence
-
-
-def format_op(op: str, arg_texts: list[str], arg_precs: list[int], params: dict | None) -> str:
-    """Write one op applied to already-written arguments, adding parentheses as needed."""
-    entry = OPS[op]
-    prec = entry.precedence
-    texts = list(arg_texts)
-    if entry.template.startswith("{0}") or entry.template.startswith("-{0}"):
-        for i, (text, p) in enumerate(zip(texts, arg_precs)):
-            needs = p < prec or (p == prec and (
-                (i == 1 and op in ("sub", "div", "matmul")) or (i == 0 and op == "pow")))
-            if op == "pow" and i == 0 and p <= prec:
-                needs = True
-            if needs:
-                texts[i] = f"({text})"
-    if op == "stack":
-        return "[" + ", ".join(texts) + "]"
-    text = entry.template.format(*texts)
-    axis = (params or {}).get("axis")
-    if axis is not None and op in ("sum", "mean", "amax", "amin", "softmax"):
-        text = text[:-1] + f", axis={axis})"
-    if op == "reshape":
-        text = text[:-1] + f", {tuple(params['shape'])})"
-    return text
-
-
-def expression_text(root: Var, limit: int = 60) -> str:
-    """The expression ``root`` computes, written out (cut with ``…`` past ``limit``)."""
-    texts: dict[int, str] = {}
-    stack = [(root, False)]
-    while stack:
-        v, ready = stack.pop()
-        if v.id in texts:
-            continue
-        if v.text is not None:
-            texts[v.id] = v.text
-            continue
-        if not ready:
-            stack.append((v, True))
-            stack.extend((a, False) for a in v.args if a.id not in texts)
-            continue
-        args = [texts[a.id] for a in v.args]
-        if v.op == "broadcast":
-            text = args[0]
-        else:
-            text = format_op(v.op, args, [_prec(a) for a in v.args], v.params)
-        texts[v.id] = text if len(text) <= limit else text[: limit - 1] + "…"
-    return texts[root.id]
-
-
 def apply(op_name: str, *operands: Any, text: str | None = None, **params: Any) -> Var:
     """Apply op ``op_name`` to ``operands`` (Vars or constants), inserting broadcasts.
 
     Elementwise ops on operands of different shapes broadcast by numpy's rules; each
-    broadcast of a traced value is its own node. Shapes that do not fit raise a
-    :class:`~graphstep.errors.ShapeError` naming the sub-expressions.
+    broadcast of a traced value is its own node.
+
+    Parameters
+    ----------
+    op_name : str
+        A key of :data:`~graphstep.ops.table.OPS`.
+    *operands : Var or float or array_like
+        The arguments; numbers and arrays become constants.
+    text : str, optional
+        The node's text (the parser passes the user's own).
+    **params
+        The op's parameters (``axis``, ``shape``).
+
+    Returns
+    -------
+    Var
+
+    Raises
+    ------
+    ShapeError
+        When the shapes do not fit; the message names the sub-expressions.
+    InputError
+        When the number of arguments is wrong.
+
+    Examples
+    --------
+    >>> v = var("v", [1.0, 2.0])
+    >>> y = apply("mul", v, 3.0)
+    >>> y.op, y.value.tolist()
+    ('mul', [3.0, 6.0])
     """
     op = OPS[op_name]
     args = [_as_var(x) for x in operands]
-    if op.arity not in (-1, len(args)):
+    if not op.variadic and op.arity != len(args):
         raise InputError(f"{op_name} takes {op.arity} argument(s), got {len(args)}")
-    if op_name in ("stack", "reshape") and args:
-        _check_ndim(op_name, args, params)
+    if (op.variadic or "shape" in params) and args:
+        _check_ndim(op, args, params)
     if op.elementwise and len(args) == 2:
         args = _broadcast_operands(op_name, args)
     elif op.shape is not None:
@@ -396,9 +317,10 @@ def apply(op_name: str, *operands: Any, text: str | None = None, **params: Any) 
     return Var(op_name, tuple(args), value, params or None, text=text)
 
 
-def _check_ndim(op_name: str, args: list[Var], params: dict) -> None:
+def _check_ndim(op: OpSpec, args: list[Var], params: dict) -> None:
     """Refuse a stack or reshape whose result would have more than :data:`MAX_NDIM` axes."""
-    if op_name == "stack":
+    op_name = op.name
+    if op.variadic:
         ndim, what = len(args[0].shape) + 1, f"[{describe(args[0])}, ...]"
     else:
         shape = params.get("shape")
@@ -407,6 +329,10 @@ def _check_ndim(op_name: str, args: list[Var], params: dict) -> None:
     if ndim > MAX_NDIM:
         raise ShapeError(f"{op_name}: {what} would have {ndim} dimensions (lists or axes nested "
                          f"{ndim} deep); graphstep allows at most {MAX_NDIM}")
+
+
+#: The op that reads a value at a larger shape (written as its argument).
+_BROADCAST = next(name for name, spec in OPS.items() if spec.transparent)
 
 
 def _broadcast_operands(op_name: str, args: list[Var]) -> list[Var]:
@@ -425,119 +351,126 @@ def _broadcast_operands(op_name: str, args: list[Var]) -> list[Var]:
     for a in args:
         if a.shape == target:
             result.append(a)
-        elif a.op == "const":
-            result.append(Var("const", (), np.broadcast_to(a.value, target).copy(), text=a.text))
+        elif a.op == CONST:
+            result.append(Var(CONST, (), np.broadcast_to(a.value, target).copy(), text=a.text))
         else:
             value = np.broadcast_to(a.value, target)  # a read-only view: no copy
-            result.append(Var("broadcast", (a,), value, {"shape": target}))
+            result.append(Var(_BROADCAST, (a,), value, {"shape": target}))
     return result
 
 
 # --- the functions, usable as gs.<name> ------------------------------------------------
 
 
-def _unary(name: str):
-    def fn(x: Any) -> Var:
-        return apply(name, x)
+def _function(spec: OpSpec, name: str) -> Any:
+    """``gs.<name>``: apply ``spec`` to its arguments; its parameters (``axis``) follow them."""
+    accepted = [p for p in spec.params if p.keyword or p.positional]
 
-    fn.__name__ = name
-    fn.__doc__ = f"Elementwise ``{name}`` (traced).\n\n>>> {name}(var('x', 0.5)).op\n'{name}'\n"
+    def fn(*arguments: Any, **given: Any) -> Var:
+        operands, rest = arguments[:spec.arity], arguments[spec.arity:]
+        if len(operands) < spec.arity or len(rest) > len(accepted):
+            raise InputError(f"{name} takes {spec.arity} argument(s) and the parameters "
+                             f"{[p.name for p in accepted]}, got {len(arguments)} argument(s)")
+        values = {p.name: p.default for p in accepted}
+        values.update(zip((p.name for p in accepted), rest))
+        for key, value in given.items():
+            if key not in values:
+                raise InputError(f"{name}() takes no keyword {key!r}")
+            values[key] = value
+        return apply(spec.name, *operands, **values)
+
+    fn.__name__ = fn.__qualname__ = name
+    call = ", ".join(["x", "y"][:spec.arity] + [f"{p.name}={p.default}" for p in accepted])
+    fn.__doc__ = (f"``{name}({call})``: the op ``{spec.name}`` (traced); see "
+                  f":data:`graphstep.ops.table.OPS`.")
     return fn
 
 
-exp = _unary("exp")
-log = _unary("log")
-sin = _unary("sin")
-cos = _unary("cos")
-tan = _unary("tan")
-tanh = _unary("tanh")
-sigmoid = _unary("sigmoid")
-relu = _unary("relu")
-sqrt = _unary("sqrt")
-abs = _unary("abs")  # noqa: A001 - mirrors the function name users write
-square = _unary("square")
-
-
-def ln(x: Any) -> Var:
-    """The natural logarithm (same op as :func:`log`).
-
-    >>> ln(var("x", 1.0)).op, ln(var("x", 1.0)).value
-    ('log', 0.0)
-    """
-    return apply("log", x)
-
-
-def sum(x: Any, axis: int | tuple | None = None) -> Var:  # noqa: A001
-    """Sum of all elements, or along ``axis``.
-
-    >>> sum(var("v", [1.0, 2.0, 3.0])).value
-    6.0
-    """
-    return apply("sum", x, axis=axis)
-
-
-def mean(x: Any, axis: int | tuple | None = None) -> Var:
-    """Mean of all elements, or along ``axis``.
-
-    >>> mean(var("v", [1.0, 2.0, 3.0])).value
-    2.0
-    """
-    return apply("mean", x, axis=axis)
+#: Every function of the op table as ``gs.<name>``, by name (``max``, ``min``, ``reshape``,
+#: ``transpose`` and ``stack`` are written out below: they read their arguments their own way).
+TRACED: dict[str, Any] = {
+    name: _function(OPS[op_name], name) for name, op_name in FUNCTIONS.items()
+    if len(overloads(name)) == 1 and not OPS[op_name].variadic
+    and not any(p.required for p in OPS[op_name].params) and op_name != OPERATORS[".T"]
+}
 
 
 def _is_zero_const(x: Any) -> bool:
     if isinstance(x, Var):
-        return x.op == "const" and np.all(np.asarray(x.value) == 0)
+        return x.op == CONST and np.all(np.asarray(x.value) == 0)
     return isinstance(x, numbers.Real) and x == 0
 
 
 def max(a: Any, b: Any = None, axis: int | None = None) -> Var:  # noqa: A001
     """``max(a, b)`` elementwise (``max(0, z)`` is ReLU), or ``max(a)`` over ``axis``.
 
+    Parameters
+    ----------
+    a, b : Var or float or array_like
+        With ``b``: the elementwise maximum (a tie splits the derivative evenly).
+    axis : int or tuple of int, optional
+        Without ``b``: the axes to reduce (all when omitted).
+
+    Returns
+    -------
+    Var
+
+    Examples
+    --------
     >>> max(0, var("z", -2.0)).op, max(var("z", 3.0), 1.0).value
     ('relu', 3.0)
     """
     if b is None:
-        return apply("amax", a, axis=axis)
+        return apply(overloads("max")[-1].name, a, axis=axis)
     if _is_zero_const(a) and not _is_zero_const(b):
         return apply("relu", b)
     if _is_zero_const(b) and not _is_zero_const(a):
         return apply("relu", a)
-    return apply("maximum", a, b)
+    return apply(overloads("max")[0].name, a, b)
 
 
 def min(a: Any, b: Any = None, axis: int | None = None) -> Var:  # noqa: A001
     """``min(a, b)`` elementwise, or ``min(a)`` over ``axis``.
 
+    Parameters
+    ----------
+    a, b : Var or float or array_like
+    axis : int or tuple of int, optional
+
+    Returns
+    -------
+    Var
+
+    Examples
+    --------
     >>> min(var("a", 2.0), 5.0).value
     2.0
     """
     if b is None:
-        return apply("amin", a, axis=axis)
-    return apply("minimum", a, b)
-
-
-def dot(a: Any, b: Any) -> Var:
-    """The dot product of vectors (matrix product for matrices).
-
-    >>> dot(var("w", [1.0, 2.0]), [3.0, 4.0]).value
-    11.0
-    """
-    return apply("dot", a, b)
-
-
-def softmax(x: Any, axis: int = -1) -> Var:
-    """``exp(x) / sum(exp(x))`` along ``axis`` (the last one by default).
-
-    >>> softmax(var("z", [0.0, 0.0])).value.tolist()
-    [0.5, 0.5]
-    """
-    return apply("softmax", x, axis=axis)
+        return apply(overloads("min")[-1].name, a, axis=axis)
+    return apply(overloads("min")[0].name, a, b)
 
 
 def reshape(x: Any, shape: Iterable[int] | int) -> Var:
     """The same numbers read in another shape.
 
+    Parameters
+    ----------
+    x : Var or array_like
+    shape : int or tuple of int
+        One length may be ``-1`` (worked out from the others).
+
+    Returns
+    -------
+    Var
+
+    Raises
+    ------
+    ShapeError
+        When the sizes do not match.
+
+    Examples
+    --------
     >>> reshape(var("v", [1.0, 2.0, 3.0, 4.0]), (2, 2)).shape
     (2, 2)
     """
@@ -546,8 +479,18 @@ def reshape(x: Any, shape: Iterable[int] | int) -> Var:
 
 
 def transpose(x: Any) -> Var:
-    """The transpose, like ``x.T``.
+    """The transpose, like ``x.T``; a vector or a number is returned unchanged.
 
+    Parameters
+    ----------
+    x : Var or array_like
+
+    Returns
+    -------
+    Var
+
+    Examples
+    --------
     >>> transpose(var("A", [[1.0, 2.0, 3.0]])).shape
     (3, 1)
     """
@@ -557,6 +500,23 @@ def transpose(x: Any) -> Var:
 def stack(items: Iterable[Any]) -> Var:
     """Stack values of one shape along a new first axis (a list literal in strings).
 
+    Parameters
+    ----------
+    items : iterable of Var or float or array_like
+
+    Returns
+    -------
+    Var
+
+    Raises
+    ------
+    InputError
+        When ``items`` is empty.
+    ShapeError
+        When the shapes differ.
+
+    Examples
+    --------
     >>> stack([var("a", 1.0), var("b", 2.0)]).shape
     (2,)
     """
@@ -564,3 +524,9 @@ def stack(items: Iterable[Any]) -> Var:
     if not items:
         raise InputError("stack needs at least one value")
     return apply("stack", *items)
+
+
+TRACED.update(max=max, min=min, reshape=reshape, transpose=transpose, stack=stack)
+globals().update({name: fn for name, fn in TRACED.items() if name not in globals()})
+__all__ += [name for name in TRACED if name not in __all__]
+_install_operators()

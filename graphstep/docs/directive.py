@@ -43,7 +43,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from graphstep.docs.figure import MODES, OUTPUTS, Figure, player_inline, svg_inline
+from graphstep import __version__
+from graphstep.docs.figure import MODES, OUTPUTS, Figure, Output, player_inline, svg_inline
 from graphstep.errors import GraphstepError
 
 __all__ = ["GraphstepDirective", "GraphstepNode", "GraphstepTransform", "visit_graphstep_html", "setup"]
@@ -130,7 +131,7 @@ def visit_graphstep_html(translator: Any, node: GraphstepNode) -> None:
     """HTML builders: inline SVG, an ``<img>`` (PNG, GIF) or an embedded player."""
     figure: Figure = node["figure"]
     builder = translator.builder
-    if figure.output in ("png", "gif"):  # served by the page: beside the build's other images
+    if figure.output in (Output.PNG, Output.GIF):  # served by the page: beside the build's other images
         directory = Path(builder.outdir) / builder.imagedir / SUBDIR
     else:  # inlined into the page: the cached source need not be published
         directory = Path(builder.doctreedir) / SUBDIR
@@ -146,21 +147,21 @@ def visit_graphstep_html(translator: Any, node: GraphstepNode) -> None:
 
     alt = html.escape(figure.alt_text)
     parts = []
-    if figure.output == "player":
+    if figure.output is Output.PLAYER:
         fragment = paths[0].read_text(encoding="utf-8")
         parts.append(player_inline(fragment, figure.key(), node["prefix"].rstrip("-")))
-    elif figure.output == "gif":
+    elif figure.output is Output.GIF:
         parts.append(f'<img class="graphstep-gif" src="{url(paths[0])}" alt="{alt}">')
     else:
         indices = figure.step_indices(node["count"])
         for k, path in zip(indices, paths):
-            if figure.output == "svg":
+            if figure.output is Output.SVG:
                 picture = svg_inline(path.read_text(encoding="utf-8"), f"{node['prefix']}{k}-",
                                      figure.alt_text)
             else:
                 picture = f'<img src="{url(path)}" alt="{alt}">'
             parts.append(f'<div class="graphstep-picture">{picture}</div>')
-    label = f' role="group" aria-label="{alt}"' if figure.output == "player" else ""
+    label = f' role="group" aria-label="{alt}"' if figure.output is Output.PLAYER else ""
     translator.body.append(f'<div class="graphstep graphstep-{figure.output}"{label}>{"".join(parts)}</div>')
     raise nodes.SkipNode
 
@@ -194,8 +195,8 @@ class GraphstepTransform(SphinxPostTransform):
     def _static(self, node: GraphstepNode, figure: Figure) -> list[nodes.Node]:
         builder = self.env._builder_cls
         supported = getattr(builder, "supported_image_types", []) or []
-        ext = "svg" if "image/svg+xml" in supported and "image/png" not in supported else "png"
-        steps = figure.steps if figure.output in ("svg", "png") else "last"
+        ext = Output.SVG if "image/svg+xml" in supported and "image/png" not in supported else Output.PNG
+        steps = figure.steps if figure.output.static else "last"
         static = dataclasses.replace(figure, steps=steps, output=ext)
         directory = Path(self.env.doctreedir) / SUBDIR
         paths = _produce(static, directory, node["count"])
@@ -203,7 +204,7 @@ class GraphstepTransform(SphinxPostTransform):
         result: list[nodes.Node] = []
         for path in paths:
             image = nodes.image("", uri=str(path), alt=figure.alt_text,
-                                candidates={"image/svg+xml" if ext == "svg" else "image/png": str(path)})
+                                candidates={"image/svg+xml" if ext is Output.SVG else "image/png": str(path)})
             self.env.images.add_file(docname, str(path))
             result.append(image)
         return result
@@ -222,7 +223,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(GraphstepNode, html=(visit_graphstep_html, None))
     app.add_directive("graphstep", GraphstepDirective)
     app.add_post_transform(GraphstepTransform)
-    from graphstep import __version__
-
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

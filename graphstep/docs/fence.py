@@ -46,7 +46,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from graphstep.docs.figure import OPTIONS, Figure, player_inline, svg_inline
+from graphstep.docs.figure import OPTIONS, Figure, Output, player_inline, svg_inline
 from graphstep.errors import GraphstepError, InputError
 
 __all__ = ["fence_format", "fence_validator", "split_fence", "CACHE_ENV"]
@@ -65,6 +65,23 @@ def split_fence(source: str) -> tuple[dict[str, str], str]:
     Option lines come first (blank lines between them are skipped); the first line
     that is not ``known-option: value`` starts the expression.
 
+    Parameters
+    ----------
+    source : str
+        The text between the fence's opening and closing lines.
+
+    Returns
+    -------
+    tuple of (dict, str)
+        The options by lower-case name, and the expression on one line.
+
+    Raises
+    ------
+    InputError
+        When an option is given twice.
+
+    Examples
+    --------
     >>> split_fence("at: x=1.5\\nmode: reverse\\n\\nx * exp(x^2)\\n")
     ({'at': 'x=1.5', 'mode': 'reverse'}, 'x * exp(x^2)')
     """
@@ -95,6 +112,26 @@ def fence_validator(language: str, inputs: dict[str, str], options: dict[str, An
     Every attribute is kept (an unknown one is reported by :func:`fence_format`, not
     silently dropped).
 
+    Parameters
+    ----------
+    language : str
+        The fence's language (``graphstep``).
+    inputs : dict
+        The fence attributes as written.
+    options : dict
+        Filled with the attributes, for :func:`fence_format`.
+    attrs : dict
+        Attributes superfences keeps on the element (unused).
+    md : Markdown
+        The Markdown instance (unused).
+
+    Returns
+    -------
+    bool
+        Always True: the fence is graphstep's.
+
+    Examples
+    --------
     >>> options = {}
     >>> fence_validator("graphstep", {"output": "svg"}, options, {}, None), options
     (True, {'output': 'svg'})
@@ -108,10 +145,32 @@ def fence_format(source: str, language: str, class_name: str, options: dict[str,
                  **kwargs: Any) -> str:
     """Superfences formatter: the fence's picture or player as HTML.
 
-    ``options`` are the fence attributes (from :func:`fence_validator`); option
-    lines in the body add to them. Returns a ``<figure>``; on a bad expression or
-    option, a ``<div class="graphstep-error">`` with the message (and a warning in
-    the log).
+    Parameters
+    ----------
+    source : str
+        The fence body: option lines, then the expression.
+    language : str
+        The fence's language (``graphstep``).
+    class_name : str
+        The CSS class configured for the fence.
+    options : dict
+        The fence attributes (from :func:`fence_validator`); option lines in the body
+        add to them.
+    md : Markdown
+        The Markdown instance; counts the fences of a page so that ids are unique.
+    **kwargs
+        Superfences' extras; ``id_value`` is the fence's ``#id`` attribute.
+
+    Returns
+    -------
+    str
+        A ``<figure>``; on a bad expression or option, a ``<div class="graphstep-error">``
+        with the message (and a warning on the ``mkdocs.plugins.graphstep`` logger).
+
+    Examples
+    --------
+    >>> fence_format("output: jpeg\\nx", "graphstep", "graphstep", {}, None)  # doctest: +ELLIPSIS
+    '<div class="graphstep-error"><pre>graphstep: output &#x27;jpeg&#x27; is not one of ...</pre></div>'
     """
     count = getattr(md, "_graphstep_fences", 0) if md is not None else 0
     if md is not None:
@@ -154,16 +213,16 @@ def _data_uri(path: Path) -> str:
 
 def _parts(figure: Figure, paths: list[Path], stepper: Any, count: int) -> list[str]:
     alt = html.escape(figure.alt_text)
-    if figure.output == "player":
+    if figure.output is Output.PLAYER:
         prefix = f"gs{figure.key()[:6]}-{count}"
         return [player_inline(paths[0].read_text(encoding="utf-8"), figure.key(), prefix)]
-    if figure.output == "gif":
+    if figure.output is Output.GIF:
         return [f'<img src="{_data_uri(paths[0])}" alt="{alt}">']
     indices = figure.step_indices(len(stepper))
     prefix = f"gs{figure.key()[:6]}-{count}-"
     parts = []
     for k, path in zip(indices, paths):
-        if figure.output == "svg":
+        if figure.output is Output.SVG:
             picture = svg_inline(path.read_text(encoding="utf-8"), f"{prefix}{k}-", figure.alt_text)
         else:
             picture = f'<img src="{_data_uri(path)}" alt="{alt}">'

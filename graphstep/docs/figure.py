@@ -8,8 +8,8 @@ or Markdown; :mod:`graphstep.sphinxext` and :mod:`graphstep.mkdocs` are thin lay
 over it.
 
 >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "output": "svg"})
->>> figure.values(), figure.mode
-({'x': 1.5}, 'paths')
+>>> figure.values(), str(figure.mode), figure.output is Output.SVG
+({'x': 1.5}, 'paths', True)
 >>> figure.step_indices(3)  # a static picture shows the last step unless told otherwise
 [2]
 >>> len(figure.key())
@@ -24,26 +24,59 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from graphstep import __version__
 from graphstep.build.inputs import parse_at
+from graphstep.build.parse import parse
 from graphstep.errors import InputError
+from graphstep.export import image
+from graphstep.export import svg as export
 from graphstep.export.files import atomic_write, atomic_write_all
+from graphstep.export.layout import prefix_ids
+from graphstep.export.stepper import Stepper, steps
+from graphstep.render.style import Style
+from graphstep.steps.model import MODES, Mode
+from graphstep.steps.select import parse_steps
 
 __all__ = [
-    "Figure", "MODES", "OUTPUTS", "OPTIONS", "DIRECTIONS", "MIN_SCALE",
+    "Figure", "Output", "MODES", "OUTPUTS", "OPTIONS", "DIRECTIONS", "MIN_SCALE",
     "parse_values", "parse_steps", "prefix_ids", "svg_inline", "player_inline",
 ]
 
-#: The stepping modes a page can ask for (those of :func:`graphstep.steps`).
-MODES = ("forward", "local", "paths", "reverse", "forward-mode")
-#: The kinds of output: an HTML step player, static SVG or PNG pictures, an animated GIF.
-OUTPUTS = ("player", "svg", "png", "gif")
+
+
+class Output(str, Enum):
+    """What a page shows: an HTML step player, static SVG or PNG pictures, an animated GIF.
+
+    Each member equals, prints and formats as its word (``Output.SVG == "svg"``).
+    """
+
+    PLAYER = "player"
+    SVG = "svg"
+    PNG = "png"
+    GIF = "gif"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @property
+    def static(self) -> bool:
+        """Whether it is one picture per chosen step (SVG, PNG) rather than the whole walk."""
+        return self in (Output.SVG, Output.PNG)
+
+
+#: The kinds of output as the words a page writes.
+OUTPUTS = tuple(output.value for output in Output)
 #: Every option a page may give (Sphinx ``:name:`` options, MkDocs ``name: value`` lines).
 OPTIONS = ("at", "mode", "wrt", "steps", "output", "caption", "align", "alt", "name", "seed",
            "direction")
-#: Layout directions (inputs left, right, top or bottom); see :class:`graphstep.render.dot.Style`.
+#: Layout directions (inputs left, right, top or bottom); see :class:`graphstep.render.style.Style`.
 DIRECTIONS = ("LR", "RL", "TB", "BT")
 #: The smallest fraction of its natural size an inlined SVG is shrunk to.
 MIN_SCALE = 0.6
@@ -85,6 +118,25 @@ def parse_values(text: str, seed: int = 0) -> dict[str, Any]:
     seeded with ``seed``, in the order they are written, so a page shows the same
     numbers every build.
 
+    Parameters
+    ----------
+    text : str
+        ``name=value`` pairs, separated by commas at the top level or by new lines.
+    seed : int, optional
+        The seed of the generator for random values.
+
+    Returns
+    -------
+    dict
+        Each name's value.
+
+    Raises
+    ------
+    InputError
+        For unbalanced brackets or a value :func:`~graphstep.build.inputs.parse_at` refuses.
+
+    Examples
+    --------
     >>> parse_values("x=1.5, v=[1, -2], I=eye(2)")
     {'x': 1.5, 'v': array([ 1., -2.]), 'I': array([[1., 0.],
            [0., 1.]])}
@@ -96,72 +148,9 @@ def parse_values(text: str, seed: int = 0) -> dict[str, Any]:
     return parse_at(_split_top_level(text.replace("\n", ",")), seed=seed)
 
 
-def parse_steps(text: str | None, count: int, default: str = "all") -> list[int]:
-    """Which steps to show: ``all``, ``last``, ``first`` or a list like ``0, 2, last``.
-
-    Negative indices count from the end. An index outside ``0 .. count-1`` is an
-    :class:`~graphstep.errors.InputError` naming the range.
-
-    >>> parse_steps("last", 5), parse_steps("0, 2, -1, last", 5), parse_steps(None, 3)
-    ([4], [0, 2, 4], [0, 1, 2])
-    """
-    spec = (text or default).strip().lower()
-    if count <= 0:
-        raise InputError("the walk has no steps to show")
-    if spec == "all":
-        return list(range(count))
-    if spec == "last":
-        return [count - 1]
-    if spec == "first":
-        return [0]
-    chosen = []
-    for part in re.split(r"[,\s]+", spec.strip("[]() ")):
-        if not part:
-            continue
-        if part in ("first", "last"):
-            chosen.append(0 if part == "first" else count - 1)
-            continue
-        try:
-            k = int(part)
-        except ValueError:
-            raise InputError(f"steps {text!r}: expected all, last, first or step numbers, "
-                             f"got {part!r}") from None
-        if not -count <= k < count:
-            raise InputError(f"step {k} is out of range: this walk has {count} steps "
-                             f"(0 .. {count - 1})")
-        chosen.append(k % count)
-    if not chosen:
-        raise InputError(f"steps {text!r} names no step")
-    return list(dict.fromkeys(chosen))  # each step once, in the order first named
-
-
 # ---------------------------------------------------------------------------------------
 # SVG ids
 # ---------------------------------------------------------------------------------------
-
-_ID_ATTR = re.compile(r'(\sid=")([^"]+)(")')
-_URL_REF = re.compile(r"url\(#([^)]+)\)")
-_HREF_REF = re.compile(r'((?:xlink:)?href=")#([^"]+)(")')
-
-
-def prefix_ids(markup: str, prefix: str) -> str:
-    """Prefix every ``id`` in SVG/HTML markup, and every ``#id`` reference to it.
-
-    Graphviz names its elements ``graph0``, ``node1``, ``edge1``...; two pictures
-    inlined in one page would clash, so each gets its own prefix. References
-    (``url(#id)``, ``href="#id"``, ``xlink:href="#id"``) to ids defined in the
-    markup are rewritten too; other links are left alone.
-
-    >>> prefix_ids('<g id="node1"><use xlink:href="#node1"/><a href="#top"/></g>', "p-")
-    '<g id="p-node1"><use xlink:href="#p-node1"/><a href="#top"/></g>'
-    """
-    defined = set(m.group(2) for m in _ID_ATTR.finditer(markup))
-    out = _ID_ATTR.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}{m.group(3)}", markup)
-    out = _URL_REF.sub(lambda m: f"url(#{prefix}{m.group(1)})" if m.group(1) in defined
-                       else m.group(0), out)
-    return _HREF_REF.sub(lambda m: f"{m.group(1)}#{prefix}{m.group(2)}{m.group(3)}"
-                         if m.group(2) in defined else m.group(0), out)
-
 
 def svg_inline(svg: str, prefix: str, alt: str = "") -> str:
     """An SVG document made fit to sit inside an HTML page.
@@ -171,6 +160,21 @@ def svg_inline(svg: str, prefix: str, alt: str = "") -> str:
     that shrinks it to the width of the page's text column when it is wider, but
     never below :data:`MIN_SCALE` of its size (past that, the column scrolls).
 
+    Parameters
+    ----------
+    svg : str
+        An SVG document.
+    prefix : str
+        The id prefix (see :func:`prefix_ids`).
+    alt : str, optional
+        The text alternative.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> svg = svg_inline('<?xml version="1.0"?><!-- c --><svg id="a" width="100pt"></svg>', "q-", "x")
     >>> svg.split(" id=")[0]
     '<svg role="img" aria-label="x" style="max-width:100%;height:auto;min-width:60pt"'
@@ -201,6 +205,21 @@ def player_inline(fragment: str, figure_key: str, prefix: str) -> str:
     cached file does not depend on where it is shown; each page gives every player
     its own prefix (ids, the scoped style sheet and the script all use it).
 
+    Parameters
+    ----------
+    fragment : str
+        The player fragment as :meth:`Figure.produce` wrote it.
+    figure_key : str
+        The figure's :meth:`Figure.key`.
+    prefix : str
+        The page's prefix for this player.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> player_inline('<div id="gskabc"><script>f("gskabc")</script></div>', "abc", "p1")
     '<div id="p1"><script>f("p1")</script></div>'
     """
@@ -221,20 +240,26 @@ class Figure:
     Build it with :meth:`from_options`, which checks every option; ``key()`` hashes
     what determines the produced files (expression, values, seed, mode, input, steps,
     output and the graphstep version), never the caption or layout options.
+    ``mode`` and ``output`` may be given as words; they are kept as :class:`Mode` and
+    :class:`Output`.
     """
 
     expression: str
     at: str = ""
-    mode: str = "paths"
+    mode: Mode = Mode.PATHS
     wrt: str | None = None
     steps: str | None = None
-    output: str = "player"
+    output: Output = Output.PLAYER
     caption: str = ""
     align: str = "center"
     alt: str = ""
     name: str = ""
     seed: int = 0
     direction: str = "LR"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mode", Mode(self.mode))
+        object.__setattr__(self, "output", Output(self.output))
 
     @classmethod
     def from_options(cls, expression: str, options: Mapping[str, Any]) -> Figure:
@@ -289,7 +314,7 @@ class Figure:
     @property
     def default_steps(self) -> str:
         """``all`` for a player or GIF, ``last`` for static pictures."""
-        return "all" if self.output in ("player", "gif") else "last"
+        return "last" if self.output.static else "all"
 
     def step_indices(self, count: int) -> list[int]:
         """The indices of the steps to show, out of ``count``."""
@@ -297,10 +322,8 @@ class Figure:
 
     def key(self) -> str:
         """A 16-hex-digit hash of everything that determines the produced files."""
-        from graphstep import __version__
-
         ignored = {"caption", "align", "alt", "name"}
-        if self.output in ("svg", "png"):
+        if self.output.static:
             ignored.add("steps")  # one file per step, named by its index: shared by any selection
         data = {k: v for k, v in asdict(self).items() if k not in ignored}
         data["_version"] = __version__
@@ -313,10 +336,8 @@ class Figure:
         """The alt text: the given one, or a sentence naming the expression and mode."""
         return self.alt or f"graphstep {self.mode} walk through {self.expression}"
 
-    def style(self):
-        """The :class:`graphstep.render.dot.Style` of the pictures (the layout direction)."""
-        from graphstep.render.dot import Style
-
+    def style(self) -> Style:
+        """The :class:`graphstep.Style` of the pictures (the layout direction)."""
         return Style(direction=self.direction)
 
     def stepper(self):
@@ -325,9 +346,6 @@ class Figure:
         Raises the :class:`~graphstep.errors.GraphstepError` that parsing, evaluating
         or stepping gives, with its message naming the sub-expression.
         """
-        from graphstep.build.parse import parse
-        from graphstep.steps.model import steps
-
         g = parse(self.expression, **self.values())
         if self.wrt is not None and self.wrt not in g.inputs:
             raise InputError(f"wrt {self.wrt!r} is not an input of {self.expression!r} "
@@ -337,9 +355,9 @@ class Figure:
     def file_names(self, count: int) -> list[str]:
         """The names of the files :meth:`produce` writes for a walk of ``count`` steps."""
         key = self.key()
-        if self.output in ("svg", "png"):
+        if self.output.static:
             return [f"{key}-{k}.{self.output}" for k in self.step_indices(count)]
-        return [f"{key}.{'html' if self.output == 'player' else 'gif'}"]
+        return [f"{key}.{'html' if self.output is Output.PLAYER else 'gif'}"]
 
     def produce(self, directory: str | os.PathLike, stepper=None) -> list[Path]:
         """Write the output files into ``directory``, reusing those already there.
@@ -353,22 +371,16 @@ class Figure:
         paths = [directory / name for name in self.file_names(len(stepper))]
         if all(p.exists() for p in paths):
             return paths
-        if self.output in ("svg", "png"):
+        if self.output.static:
             if len(indices) == 1:
-                from graphstep.render.dot import render  # the function (gs.render), not the module
-
                 stepper.goto(indices[0])
-                render(stepper, paths[0], style=self.style())
+                image.render(stepper, paths[0], style=self.style())
             else:
-                from graphstep.export import svg as export
-
-                frames = export.frames(stepper, fmt=self.output, style=self.style())
+                frames = export.frames(stepper, fmt=self.output.value, style=self.style())
                 atomic_write_all((path, frames[k]) for k, path in zip(indices, paths))
             return paths
-        from graphstep.export import svg as export
-
         walk = _subset(stepper, indices)
-        if self.output == "player":
+        if self.output is Output.PLAYER:
             fragment = export.player_html(walk, style=self.style(), prefix=f"gsk{self.key()}")
             atomic_write(paths[0], fragment)
         else:
@@ -380,6 +392,4 @@ def _subset(stepper, indices: list[int]):
     """The stepper itself when every step is chosen, else one holding just those steps."""
     if indices == list(range(len(stepper))):
         return stepper
-    from graphstep.steps.model import Stepper
-
     return Stepper(stepper.graph, stepper.mode, stepper.wrt, [stepper.steps[k] for k in indices])

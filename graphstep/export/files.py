@@ -1,7 +1,8 @@
 """Writing output files: a file is replaced only once its new content is complete.
 
 Every file graphstep writes (pictures, players, animations, frames, the demo, the
-Sphinx and MkDocs outputs) goes through this module. The new content is written to a
+Sphinx and MkDocs outputs) goes through this module, which also turns SVG text into
+the bytes of an ``.svg`` or ``.png`` file and writes a picture of DOT source. The new content is written to a
 temporary file in the same folder, flushed to disk, and moved over the old file with
 ``os.replace``. A failure, a full disk or Ctrl-C part-way leaves the old file as it
 was and removes the temporary file. Folders of frames are staged the same way: every
@@ -29,16 +30,33 @@ import errno
 import os
 import secrets
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from graphstep.errors import InputError, WriteError
+from graphstep import backend
+from graphstep.errors import InputError, RenderError, WriteError
 
-__all__ = ["output_path", "atomic_write", "atomic_file", "atomic_write_all", "TEMP_MARK"]
+__all__ = [
+    "output_path",
+    "atomic_write",
+    "atomic_file",
+    "atomic_write_all",
+    "svg_file_data",
+    "write_svg",
+    "write_dot_beside",
+    "render_dot",
+    "progress",
+    "TEMP_MARK",
+    "PROGRESS_AFTER",
+]
 
 #: Part of every temporary file's name (``.NAME.graphstep-<random>.tmp``).
 TEMP_MARK = ".graphstep-"
+
+#: Items beyond which :func:`progress` shows a bar (when stderr is a terminal).
+PROGRESS_AFTER = 20
 
 _open_fd = os.fdopen  # the one place an output file is opened (tests replace it to fail midway)
 
@@ -183,3 +201,148 @@ def atomic_write_all(items: Iterable[tuple[str | os.PathLike, bytes | str]]) -> 
             _discard(name)
         raise
     return written
+
+
+def progress(items: Iterable, total: int, what: str) -> Iterable:
+    """``items``, with a progress bar on stderr when it is a terminal and ``total`` is
+    at least :data:`PROGRESS_AFTER` (frames of a long stepper take a while).
+
+    >>> list(progress([1, 2], 2, "frames"))
+    [1, 2]
+    """
+    if total < PROGRESS_AFTER or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm  # loaded only when a bar is drawn
+
+    return tqdm(items, total=total, desc=what, unit="frame", leave=False)
+
+
+def svg_file_data(svg: str, fmt: str = "svg", scale: float | None = None) -> bytes:
+    """The bytes of an ``.svg`` file (with its XML declaration) or of a ``.png`` of ``svg``.
+
+    Parameters
+    ----------
+    svg : str
+        SVG text (without XML declaration).
+    fmt : {"svg", "png"}
+        The file format; PNG is rasterised by :func:`graphstep.backend.svg_to_png`.
+    scale : float, optional
+        PNG pixels per CSS pixel.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    RenderError
+        For another format, or when rasterising fails.
+
+    Examples
+    --------
+    >>> svg_file_data('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="1"/>')[:5]
+    b'<?xml'
+    """
+    if fmt == "svg":
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg).encode("utf-8")
+    if fmt == "png":
+        return backend.svg_to_png(svg, scale)
+    raise RenderError(f"cannot write SVG as {fmt!r}; use svg or png")
+
+
+def write_svg(svg: str, path: str | os.PathLike, fmt: str = "svg", scale: float | None = None) -> Path:
+    """Write SVG text to ``path`` as ``.svg``, or rasterised as ``.png``, atomically.
+
+    Parameters
+    ----------
+    svg : str
+        SVG text.
+    path : path
+        The file to write.
+    fmt : {"svg", "png"}
+        The file format.
+    scale : float, optional
+        PNG pixels per CSS pixel.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    RenderError, WriteError
+        When the format is unknown, rasterising fails or the file cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> svg = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"/>'
+    >>> write_svg(svg, os.path.join(tempfile.mkdtemp(), "a.png"), "png").read_bytes()[:4]
+    b'\\x89PNG'
+    """
+    return atomic_write(output_path(path), svg_file_data(svg, fmt, scale))
+
+
+def write_dot_beside(path: str | os.PathLike, source: str) -> Path:
+    """Write DOT ``source`` next to ``path`` (same name, suffix ``.dot``).
+
+    Parameters
+    ----------
+    path : path
+        The picture the DOT source belongs to.
+    source : str
+        DOT text.
+
+    Returns
+    -------
+    Path
+        The ``.dot`` file.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> write_dot_beside(os.path.join(tempfile.mkdtemp(), "g.png"), "digraph {}").name
+    'g.dot'
+    """
+    return atomic_write(output_path(path).with_suffix(".dot"), source)
+
+
+def render_dot(source: str, path: str | os.PathLike, fmt: str, scale: float | None = None) -> Path:
+    """Lay out DOT ``source`` and write it to ``path`` as ``svg``, ``png`` or ``pdf``.
+
+    Parameters
+    ----------
+    source : str
+        DOT text.
+    path : path
+        The picture to write.
+    fmt : {"svg", "png", "pdf"}
+        The file format (``pdf`` needs Graphviz's own ``dot``).
+    scale : float, optional
+        PNG pixels per CSS pixel.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    RenderError
+        When no executable is found or it fails; the DOT source is then written next
+        to ``path`` and the message says where.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> render_dot("digraph { a -> b }", os.path.join(tempfile.mkdtemp(), "g.svg"), "svg").suffix
+    '.svg'
+    """
+    path = output_path(path)
+    try:
+        if fmt == "pdf":
+            return atomic_write(path, backend.run_dot(source, "pdf"))
+        svg = backend.clean_svg(backend.run_dot(source, "svg").decode("utf-8"))
+    except RenderError as error:
+        beside = write_dot_beside(path, source)
+        raise RenderError(f"{error} (the DOT source is in {beside})") from None
+    return write_svg(svg, path, fmt, scale)

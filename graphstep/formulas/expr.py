@@ -1,121 +1,45 @@
 r"""Matrix-calculus expressions: small trees that print as text and LaTeX and evaluate with numpy.
 
-:mod:`graphstep.formulas.backprop` builds them from a graph's per-edge adjoint rules (``G_W = Xᵀ G_u1``,
-``G_u1 = G_u2 ⊙ (1 - u2²)``, ``G_b = 1ᵀ G``); this module only knows the expressions. The
-smart constructors (:func:`scale`, :func:`neg`, :func:`had`, :func:`add`) fold numbers and
-like terms as they build, so ``2·(0.5·u5)`` is written ``u5``.
+:mod:`graphstep.formulas.backprop` builds them from a graph's per-edge adjoint rules
+(``G_W = Xᵀ G_u1``, ``G_u1 = G_u2 ⊙ (1 - u2²)``, ``G_b = 1ᵀ G``) with the public builder
+:mod:`graphstep.formulas.builder`; this module only knows the nodes. Most node classes
+are generated from one table row each (fields, text, LaTeX, value, precedence).
 
 >>> x = Value((3,), 0, "x")
->>> e = had(add([Const((), 1.0), neg(x)]), scale(2.0, x))
->>> print(e.text())
-2·((1 - x) ⊙ x)
->>> print(e.latex())
-2\,\left(\left(1 - x\right) \odot x\right)
+>>> e = Had((3,), Neg((3,), x), Adjoint((3,), 1, "u1"))
+>>> e.text(), e.text("bar"), e.latex()
+('(-x) ⊙ G_u1', '(-x) ⊙ ū1', '\\left(-x\\right) \\odot G_{u_{1}}')
 """
 
 from __future__ import annotations
 
-import contextvars
 import dataclasses
-import math
-import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from graphstep.errors import InputError
+from graphstep.formulas.names import adjoint_name, latex_name
+from graphstep.ops.arrays import unbroadcast
 from graphstep.ops.jacobians import Chain as ChainJacobian
 from graphstep.ops.jacobians import Diagonal as DiagonalJacobian
-from graphstep.ops.jacobians import shape_text, unbroadcast
 from graphstep.ops.jacobians import vjp as apply_vjp
 from graphstep.ops.table import power_text
+from graphstep.text import shape_text
 
 if TYPE_CHECKING:
     from graphstep.graph import Graph
 
 __all__ = [
-    "Expr", "Value", "Const", "Adjoint", "Mask", "Neg", "Scale", "Transpose", "Fn", "Pow",
-    "PowerOf", "PowerRule", "Indicator", "SumTo", "Expand", "SumKeep", "Reshape", "Index", "BroadcastTo",
-    "Pullback", "Add", "Had", "MatMul", "Outer", "Div",
-    "scale", "neg", "had", "add", "adjoint_name", "latex_name",
+    "Expr", "Env", "Value", "Const", "Adjoint", "Mask", "Neg", "Scale", "Transpose", "Fn", "Pow",
+    "PowerOf", "PowerRule", "Indicator", "SumTo", "Expand", "SumKeep", "Reshape", "Index",
+    "BroadcastTo", "Pullback", "Add", "Had", "MatMul", "Outer", "Div", "fit_value", "shape_latex",
 ]
-
-_MINUS = "-"
-
 
 def _num(c: float) -> str:
     return f"{c:g}"
-
-
-def _size(shape: tuple[int, ...]) -> int:
-    return math.prod(shape)
-
-
-#: How adjoints are written in text: ``"G"`` (``G_u1``, the seeds' notation) or ``"bar"`` (``ū1``).
-_NOTATION: contextvars.ContextVar[str] = contextvars.ContextVar("notation", default="G")
-
-
-def _check_notation(notation: str) -> str:
-    if notation not in ("G", "bar"):
-        raise InputError(f"notation must be 'G' (G_u1) or 'bar' (ū1), got {notation!r}")
-    return notation
-
-
-def adjoint_name(label: str) -> str:
-    """The adjoint of ``label`` as text: ``G_u1`` (or ``ū1`` inside ``notation="bar"`` calls).
-
-    >>> adjoint_name("W1")
-    'G_W1'
-    """
-    if _NOTATION.get() == "G":
-        return f"G_{label}"
-    if len(label) == 1 or label[1:].isdigit():
-        return unicodedata.normalize("NFC", label[0] + "\u0304" + label[1:])
-    return "".join(ch + "\u0305" for ch in label)
-
-
-
-# ======================================================================================
-# names in LaTeX
-# ======================================================================================
-
-_GREEK = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
-    "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
-    "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega",
-}
-
-
-def latex_name(name: str) -> str:
-    """A label in LaTeX: ``W1`` -> ``W_{1}``, ``u12`` -> ``u_{12}``, ``theta`` -> ``\\theta``.
-
-    >>> latex_name("W1"), latex_name("b_out"), latex_name("th"), latex_name("2")
-    ('W_{1}', 'b_{\\\\mathit{out}}', '\\\\mathit{th}', '2')
-    """
-    try:
-        float(name)
-        return name
-    except ValueError:
-        pass
-    if not name.replace("_", "").isalnum():
-        return r"\text{" + name.replace("\\", "").replace("{", "").replace("}", "") + "}"
-    if "_" in name:
-        base, _, sub = name.partition("_")
-        return f"{latex_name(base)}_{{{latex_name(sub)}}}" if base else latex_name(sub)
-    stem = name.rstrip("0123456789")
-    digits = name[len(stem):]
-    if stem in _GREEK:
-        stem_tex = "\\" + stem
-    elif len(stem) <= 1:
-        stem_tex = stem
-    else:
-        stem_tex = r"\mathit{" + stem + "}"
-    if digits and stem:
-        return f"{stem_tex}_{{{digits}}}"
-    return stem_tex or digits
 
 
 # ======================================================================================
@@ -123,7 +47,7 @@ def latex_name(name: str) -> str:
 # ======================================================================================
 
 
-class _Env:
+class Env:
     """What an expression needs to evaluate: the graph's values and the named adjoints."""
 
     def __init__(self, g: Graph, definitions: dict[int, Expr]):
@@ -134,11 +58,12 @@ class _Env:
     def adjoint(self, node: int) -> Any:
         if node not in self.memo:
             value = self.definitions[node].evaluate(self)
-            self.memo[node] = _fit(value, self.g.shape_of(node))
+            self.memo[node] = fit_value(value, self.g.shape_of(node))
         return self.memo[node]
 
 
-def _fit(value: Any, shape: tuple[int, ...]) -> Any:
+def fit_value(value: Any, shape: tuple[int, ...]) -> Any:
+    """A value at ``shape``: a float for a scalar, else a (broadcast) float array."""
     if shape == ():
         return float(np.asarray(value).reshape(()))
     return np.broadcast_to(np.asarray(value, dtype=float), shape)
@@ -159,15 +84,15 @@ class Expr(ABC):
     kind = "atom"
 
     @abstractmethod
-    def text(self) -> str:
-        """The expression as Unicode text."""
+    def text(self, notation: str = "G") -> str:
+        """The expression as Unicode text, adjoints written in ``notation`` (``G_u1`` or ``ū1``)."""
 
     @abstractmethod
     def latex(self) -> str:
         """The expression as LaTeX."""
 
     @abstractmethod
-    def evaluate(self, env: _Env) -> Any:
+    def evaluate(self, env: Env) -> Any:
         """The expression's value, computed with numpy from the graph's values."""
 
     def children(self) -> tuple[Expr, ...]:
@@ -198,8 +123,9 @@ class Expr(ABC):
         return self.text()
 
 
-def _child_text(parent: Expr, child: Expr, right: bool = False, latex: bool = False) -> str:
-    body = child.latex() if latex else child.text()
+def _child_text(parent: Expr, child: Expr, right: bool = False, latex: bool = False,
+                notation: str = "G") -> str:
+    body = child.latex() if latex else child.text(notation)
     needs = child.prec < parent.prec or (
         child.prec == parent.prec == 2
         and (child.kind != parent.kind or (parent.kind == "div" and right))
@@ -209,31 +135,199 @@ def _child_text(parent: Expr, child: Expr, right: bool = False, latex: bool = Fa
     return rf"\left({body}\right)" if latex else f"({body})"
 
 
-def _atom_text(child: Expr, latex: bool = False) -> str:
-    body = child.latex() if latex else child.text()
+def _atom_text(child: Expr, latex: bool = False, notation: str = "G") -> str:
+    body = child.latex() if latex else child.text(notation)
     if child.prec >= 5:
         return body
     return rf"\left({body}\right)" if latex else f"({body})"
 
 
-# --- leaves ------------------------------------------------------------------------
+# --- the nodes: most are generated from one table row each --------------------------------
 
 
-@dataclass(frozen=True)
-class Value(Expr):
-    """The forward value of graph node ``node`` (shown by its label)."""
+class _Parts:
+    """What a node's text or LaTeX template reads: ``p.a`` (a child), ``p.name`` (a field)."""
 
-    node: int = 0
-    name: str = ""
+    def __init__(self, node: Expr, latex: bool, notation: str):
+        self.node, self.latex, self.notation = node, latex, notation
 
-    def text(self):
-        return self.name
+    def __getattr__(self, field: str) -> Any:
+        value = getattr(self.node, field)
+        return _Part(self, value) if isinstance(value, Expr) else value
 
-    def latex(self):
-        return latex_name(self.name)
 
+class _Part:
+    """A child as a template shows it: ``{p.a}`` plain, ``.atom``, ``.child``, ``.right``."""
+
+    def __init__(self, parts: _Parts, child: Expr):
+        self.parts, self.expr = parts, child
+
+    def __str__(self) -> str:
+        return self.expr.latex() if self.parts.latex else self.expr.text(self.parts.notation)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    @property
+    def atom(self) -> str:
+        return _atom_text(self.expr, self.parts.latex, self.parts.notation)
+
+    @property
+    def child(self) -> str:
+        return _child_text(self.parts.node, self.expr, False, self.parts.latex, self.parts.notation)
+
+    @property
+    def right(self) -> str:
+        return _child_text(self.parts.node, self.expr, True, self.parts.latex, self.parts.notation)
+
+
+def _node(name: str, doc: str, fields: str, text: Callable, latex: Callable, evaluate: Callable,
+          prec: int = 5, kind: str = "atom") -> type:
+    """A node class: ``fields`` (``"a b:float=2.0"``; an untyped field is a child ``Expr``) after
+    ``shape``; ``text(p)`` and ``latex(p)`` read a :class:`_Parts`; ``evaluate(node, env)``."""
+    specs = []
+    for item in fields.split():
+        field_name, _, rest = item.partition(":")
+        kind_name, _, default = rest.partition("=")
+        empty = "" if kind_name == "str" else None
+        default_value = _field_default(default) if default else empty
+        specs.append((field_name, kind_name or "Expr", dataclasses.field(default=default_value)))
+    namespace = {
+        "__doc__": doc, "__module__": __name__, "prec": prec, "kind": kind,
+        "text": lambda self, notation="G": text(_Parts(self, False, notation)),
+        "latex": lambda self: latex(_Parts(self, True, "G")),
+        "evaluate": evaluate,
+    }
+    return dataclasses.make_dataclass(name, specs, bases=(Expr,), frozen=True, namespace=namespace)
+
+
+def _field_default(text: str) -> Any:
+    """A field default written in :func:`_node`'s field list: a number or a word."""
+    try:
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+    except ValueError:
+        return text
+
+
+def _quiet(fn: Callable) -> Callable:
     def evaluate(self, env):
-        return env.g.value_of(self.node)
+        with np.errstate(all="ignore"):
+            return fn(self, env)
+
+    return evaluate
+
+
+def _ln_at_zero(x):
+    """``ln x`` with ``x = 0`` read as 1: ``ln`` appears only in ``d(x^y)/dy = x^y·ln x``, whose
+    value at ``x = 0`` is 0 wherever ``x^y`` is finite (the limit; autograd and JAX agree)."""
+    return np.log(np.where(np.asarray(x) == 0, 1.0, x))
+
+
+_FUNCTIONS = {"cos": (np.cos, r"\cos"), "sin": (np.sin, r"\sin"), "ln": (_ln_at_zero, r"\ln"),
+              "sign": (np.sign, r"\operatorname{sign}")}
+_RELATIONS = {">": (np.greater, ">"), "≥": (np.greater_equal, r"\geq"), "<": (np.less, "<"),
+              "≤": (np.less_equal, r"\leq"), "=": (np.equal, "=")}
+
+
+def _mask_value(node, env):
+    local = env.g.local(node.node, 0)
+    factors = local.factors if isinstance(local, ChainJacobian) else [local]
+    for factor in factors:
+        if isinstance(factor, DiagonalJacobian):
+            return factor.d
+    return 1.0
+
+
+def _had_separator(p) -> str:
+    scalar = _looks_scalar(p.node.a) or _looks_scalar(p.node.b)
+    if p.latex:
+        return r" \cdot " if scalar else r" \odot "
+    return "·" if scalar else " ⊙ "
+
+
+# name, docstring, fields; text, LaTeX and value; precedence (1 sums, 2 products, 4 postfix,
+# 5 atoms) and kind (products of different kinds are always parenthesised)
+Value = _node(
+    "Value", "The forward value of graph node ``node`` (shown by its label).", "node:int=0 name:str",
+    lambda p: p.name, lambda p: latex_name(p.name), lambda n, env: env.g.value_of(n.node))
+Adjoint = _node(
+    "Adjoint", "``G_u``: the adjoint of node ``node``, defined by its own formula.",
+    "node:int=0 name:str", lambda p: adjoint_name(p.name, p.notation),
+    lambda p: f"G_{{{latex_name(p.name)}}}", lambda n, env: env.adjoint(n.node))
+Mask = _node(
+    "Mask", "The one-hot mask of where ``max``/``min`` (node ``node``) took its value.",
+    "node:int=0 name:str which:str=max axis:Any",
+    lambda p: f"onehot(arg{p.which} {p.name}{'' if p.axis is None else f', axis={p.axis}'})",
+    lambda p: rf"\operatorname{{onehot}}(\arg\{p.which} {latex_name(p.name)})", _mask_value)
+Neg = _node(
+    "Neg", "``-a`` (``-G ⊙ sin(x)`` needs no parentheses: the sign applies to the product).", "a",
+    lambda p: "-" + (str(p.a) if p.node.a.prec >= 2 else f"({p.a})"),
+    lambda p: "-" + (str(p.a) if p.node.a.prec >= 2 else rf"\left({p.a}\right)"),
+    lambda n, env: -n.a.evaluate(env), prec=2, kind="neg")
+Transpose = _node(
+    "Transpose", "``aᵀ``.", "a", lambda p: f"{p.a.atom}ᵀ", lambda p: p.a.atom + r"^{\top}",
+    lambda n, env: np.transpose(n.a.evaluate(env)), prec=4)
+Fn = _node(
+    "Fn", "An elementwise function of a value: ``cos(u1)``, ``sign(x)``, ``ln(x)``.", "name:str a",
+    lambda p: f"{p.name}({p.a})", lambda p: rf"{_FUNCTIONS[p.name][1]}\left({p.a}\right)",
+    _quiet(lambda n, env: _FUNCTIONS[n.name][0](n.a.evaluate(env))))
+Pow = _node(
+    "Pow", "``a^e`` elementwise, for a number ``e``.", "a e:float=2.0",
+    lambda p: power_text(p.a.atom, p.e), lambda p: f"{p.a.atom}^{{{_num(p.e)}}}",
+    _quiet(lambda n, env: np.power(n.a.evaluate(env), n.e)), prec=4)
+PowerOf = _node(
+    "PowerOf", "``a^e`` elementwise for a tensor exponent ``e`` (``P^(A - 1)``).", "a e",
+    lambda p: f"{p.a.atom}^({p.e})", lambda p: f"{p.a.atom}^{{{p.e}}}",
+    _quiet(lambda n, env: np.power(n.a.evaluate(env), n.e.evaluate(env))), prec=4)
+Indicator = _node(
+    "Indicator", "The Iverson bracket ``[a > b]``: 1 where the relation holds, 0 elsewhere.",
+    "a relation:str=> b", lambda p: f"[{p.a} {p.relation} {p.b}]",
+    lambda p: f"[{p.a} {_RELATIONS[p.relation][1]} {p.b}]",
+    lambda n, env: _RELATIONS[n.relation][0](n.a.evaluate(env), n.b.evaluate(env)) * 1.0)
+SumKeep = _node(
+    "SumKeep", "``sum(a, axis)`` keeping the axis (so it broadcasts back), as in softmax's rule.",
+    "a axis:int=-1", lambda p: f"sum({p.a}, axis={p.axis})",
+    lambda p: rf"\textstyle\sum_{{\text{{axis }}{p.axis}}} {p.a.atom}",
+    lambda n, env: np.sum(n.a.evaluate(env), axis=n.axis, keepdims=True))
+Reshape = _node(
+    "Reshape", "``a`` read at another shape.", "a",
+    lambda p: f"reshape({p.a}, {shape_text(p.shape)})",
+    lambda p: rf"\operatorname{{reshape}}_{{{shape_latex(p.shape)}}}\left({p.a}\right)",
+    lambda n, env: np.reshape(n.a.evaluate(env), n.shape))
+Index = _node(
+    "Index", "Entry ``index`` along the first axis (the rule of a stack / list literal).",
+    "a index:int=0", lambda p: f"{p.a.atom}[{p.index}]", lambda p: f"{p.a.atom}_{{[{p.index}]}}",
+    lambda n, env: np.asarray(n.a.evaluate(env))[n.index], prec=4)
+Pullback = _node(
+    "Pullback", "The general rule ``G J`` for an op without a matrix form: applies the edge's Jacobian.",
+    "a head:int=0 pos:int=0 formula:str", lambda p: f"{p.a.atom} · ({p.formula})",
+    lambda p: rf"{p.a.atom} \cdot \left(\text{{{p.formula}}}\right)",
+    lambda n, env: apply_vjp(env.g.local(n.head, n.pos), n.a.evaluate(env)), prec=2, kind="pullback")
+Had = _node(
+    "Had", "The elementwise (Hadamard) product ``a ⊙ b``; ``a·b`` when one side is a number.", "a b",
+    lambda p: f"{p.a.child}{_had_separator(p)}{p.b.right}",
+    lambda p: f"{p.a.child}{_had_separator(p)}{p.b.right}",
+    lambda n, env: n.a.evaluate(env) * n.b.evaluate(env), prec=2, kind="had")
+MatMul = _node(
+    "MatMul", "The matrix product ``a b`` (numpy's ``@`` for matrices and vectors).", "a b",
+    lambda p: f"{p.a.child} {p.b.right}", lambda p: p.a.child + r"\," + p.b.right,
+    lambda n, env: np.matmul(n.a.evaluate(env), n.b.evaluate(env)), prec=2, kind="mm")
+Outer = _node(
+    "Outer", "The outer product ``a bᵀ`` of two vectors (seed 003's ``dL/dM``).", "a b",
+    lambda p: f"{p.a.child} {p.b.atom}ᵀ", lambda p: rf"{p.a.child}\,{p.b.atom}^{{\top}}",
+    lambda n, env: np.outer(n.a.evaluate(env), n.b.evaluate(env)), prec=2, kind="mm")
+Div = _node(
+    "Div", "Elementwise division ``a / b``.", "a b",
+    lambda p: f"{p.a.child} / {p.b.right}", lambda p: rf"\frac{{{p.a}}}{{{p.b}}}",
+    _quiet(lambda n, env: n.a.evaluate(env) / n.b.evaluate(env)), prec=2, kind="div")
+
+
+def shape_latex(shape: tuple[int, ...]) -> str:
+    """A shape in LaTeX: ``4\\times 3``, ``3``."""
+    return r"\times ".join(map(str, shape)) if len(shape) != 1 else str(shape[0])
+
+
+# --- the nodes whose precedence depends on their contents --------------------------------
 
 
 @dataclass(frozen=True)
@@ -250,7 +344,7 @@ class Const(Expr):
     def kind(self):  # type: ignore[override]
         return "scale" if self.prec == 2 else "atom"
 
-    def text(self):
+    def text(self, notation: str = "G"):
         if not self.shape:
             return _num(self.c)
         ones = "1_" + "x".join(map(str, self.shape))
@@ -264,68 +358,6 @@ class Const(Expr):
 
     def evaluate(self, env):
         return self.c if not self.shape else np.full(self.shape, self.c)
-
-
-@dataclass(frozen=True)
-class Adjoint(Expr):
-    """``G_u``: the adjoint of node ``node``, defined by its own formula."""
-
-    node: int = 0
-    name: str = ""
-
-    def text(self):
-        return adjoint_name(self.name)
-
-    def latex(self):
-        return f"G_{{{latex_name(self.name)}}}"
-
-    def evaluate(self, env):
-        return env.adjoint(self.node)
-
-
-@dataclass(frozen=True)
-class Mask(Expr):
-    """The one-hot mask of where ``max``/``min`` (node ``node``) took its value."""
-
-    node: int = 0
-    name: str = ""
-    which: str = "max"
-    axis: Any = None
-
-    def text(self):
-        where = "" if self.axis is None else f", axis={self.axis}"
-        return f"onehot(arg{self.which} {self.name}{where})"
-
-    def latex(self):
-        return rf"\operatorname{{onehot}}(\arg\{self.which} {latex_name(self.name)})"
-
-    def evaluate(self, env):
-        local = env.g.local(self.node, 0)
-        factors = local.factors if isinstance(local, ChainJacobian) else [local]
-        for factor in factors:
-            if isinstance(factor, DiagonalJacobian):
-                return factor.d
-        return 1.0
-
-
-# --- one operand ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Neg(Expr):
-    a: Expr = None  # type: ignore[assignment]
-
-    prec = 2
-    kind = "neg"
-
-    def text(self):  # -G ⊙ sin(x) needs no parentheses: the sign applies to the product
-        return _MINUS + (self.a.text() if self.a.prec >= 2 else f"({self.a.text()})")
-
-    def latex(self):
-        return "-" + (self.a.latex() if self.a.prec >= 2 else rf"\left({self.a.latex()}\right)")
-
-    def evaluate(self, env):
-        return -self.a.evaluate(env)
 
 
 @dataclass(frozen=True)
@@ -348,12 +380,12 @@ class Scale(Expr):
     def kind(self):  # type: ignore[override]
         return "div" if self._divisor is not None else "scale"
 
-    def text(self):
+    def text(self, notation: str = "G"):
         n = self._divisor
         if n is not None:
             sign = "-" if n < 0 else ""
-            return f"{sign}{_child_text(self, self.a)}/{_num(abs(round(n)))}"
-        return f"{_num(self.c)}·{_child_text(self, self.a, right=True)}"
+            return f"{sign}{_child_text(self, self.a, notation=notation)}/{_num(abs(round(n)))}"
+        return f"{_num(self.c)}·{_child_text(self, self.a, right=True, notation=notation)}"
 
     def latex(self):
         n = self._divisor
@@ -364,141 +396,6 @@ class Scale(Expr):
 
     def evaluate(self, env):
         return self.c * self.a.evaluate(env)
-
-
-@dataclass(frozen=True)
-class Transpose(Expr):
-    a: Expr = None  # type: ignore[assignment]
-
-    prec = 4
-
-    def text(self):
-        return _atom_text(self.a) + "ᵀ"
-
-    def latex(self):
-        return _atom_text(self.a, latex=True) + r"^{\top}"
-
-    def evaluate(self, env):
-        return np.transpose(self.a.evaluate(env))
-
-
-def _ln_at_zero(x):
-    """``ln x`` with ``x = 0`` read as 1: ``ln`` appears only in ``d(x^y)/dy = x^y·ln x``, whose
-    value at ``x = 0`` is 0 wherever ``x^y`` is finite (the limit; autograd and JAX agree)."""
-    return np.log(np.where(np.asarray(x) == 0, 1.0, x))
-
-
-_FUNCTIONS = {"cos": (np.cos, r"\cos"), "sin": (np.sin, r"\sin"), "ln": (_ln_at_zero, r"\ln"),
-              "sign": (np.sign, r"\operatorname{sign}")}
-
-
-@dataclass(frozen=True)
-class Fn(Expr):
-    """An elementwise function of a value: ``cos(u1)``, ``sign(x)``, ``ln(x)``."""
-
-    name: str = ""
-    a: Expr = None  # type: ignore[assignment]
-
-    def text(self):
-        return f"{self.name}({self.a.text()})"
-
-    def latex(self):
-        return rf"{_FUNCTIONS[self.name][1]}\left({self.a.latex()}\right)"
-
-    def evaluate(self, env):
-        with np.errstate(all="ignore"):
-            return _FUNCTIONS[self.name][0](self.a.evaluate(env))
-
-
-@dataclass(frozen=True)
-class Pow(Expr):
-    """``a^e`` elementwise, for a number ``e``."""
-
-    a: Expr = None  # type: ignore[assignment]
-    e: float = 2.0
-
-    prec = 4
-
-    def text(self):
-        return power_text(_atom_text(self.a), self.e)
-
-    def latex(self):
-        return f"{_atom_text(self.a, latex=True)}^{{{_num(self.e)}}}"
-
-    def evaluate(self, env):
-        with np.errstate(all="ignore"):
-            return np.power(self.a.evaluate(env), self.e)
-
-
-@dataclass(frozen=True)
-class PowerOf(Expr):
-    """``a^e`` elementwise for a tensor exponent ``e`` (``P^(A - 1)``)."""
-
-    a: Expr = None  # type: ignore[assignment]
-    e: Expr = None  # type: ignore[assignment]
-
-    prec = 4
-
-    def text(self):
-        return f"{_atom_text(self.a)}^({self.e.text()})"
-
-    def latex(self):
-        return f"{_atom_text(self.a, latex=True)}^{{{self.e.latex()}}}"
-
-    def evaluate(self, env):
-        with np.errstate(all="ignore"):
-            return np.power(self.a.evaluate(env), self.e.evaluate(env))
-
-
-@dataclass(frozen=True)
-class PowerRule(Expr):
-    """``e ⊙ a^(e - 1)``, the derivative of ``a^e`` in ``a``: exactly 0 where ``e = 0``, even at
-    ``a = 0`` (as autograd computes it), where the product would give ``0·inf``."""
-
-    a: Expr = None  # type: ignore[assignment]
-    e: Expr = None  # type: ignore[assignment]
-
-    prec = 2
-
-    def _shown(self) -> Expr:
-        return had(self.e, PowerOf(self.a.shape, self.a, add([self.e, Const((), -1.0)])))
-
-    def text(self):
-        return self._shown().text()
-
-    def latex(self):
-        return self._shown().latex()
-
-    def evaluate(self, env):
-        a, e = self.a.evaluate(env), self.e.evaluate(env)
-        with np.errstate(all="ignore"):
-            return e * np.power(a, np.where(e == 0, 1.0, e - 1.0))
-
-
-_RELATIONS = {">": (np.greater, ">"), "≥": (np.greater_equal, r"\geq"), "<": (np.less, "<"),
-              "≤": (np.less_equal, r"\leq"), "=": (np.equal, "=")}
-
-
-@dataclass(frozen=True)
-class Indicator(Expr):
-    """The Iverson bracket ``[a > b]``: 1 where the relation holds, 0 elsewhere."""
-
-    a: Expr = None  # type: ignore[assignment]
-    relation: str = ">"
-    b: Expr = None  # type: ignore[assignment]
-
-    def text(self):
-        return f"[{self.a.text()} {self.relation} {self.b.text()}]"
-
-    def latex(self):
-        return rf"[{self.a.latex()} {_RELATIONS[self.relation][1]} {self.b.latex()}]"
-
-    def evaluate(self, env):
-        return _RELATIONS[self.relation][0](self.a.evaluate(env), self.b.evaluate(env)) * 1.0
-
-
-def _shape_latex(shape: tuple[int, ...]) -> str:
-    return r"\times ".join(map(str, shape)) if len(shape) != 1 else str(shape[0])
 
 
 @dataclass(frozen=True)
@@ -532,16 +429,16 @@ class SumTo(Expr):
         return tuple(range(lead)) + tuple(
             lead + i for i, n in enumerate(dst) if n == 1 and src[lead + i] != 1)
 
-    def text(self):
+    def text(self, notation: str = "G"):
         form = self._form
         if form == "all":
-            return f"sum({self.a.text()})"
+            return f"sum({self.a.text(notation)})"
         if form == "rows":
-            return f"1_{self.a.shape[0]}ᵀ {_child_text(self, self.a)}"
+            return f"1_{self.a.shape[0]}ᵀ {_child_text(self, self.a, notation=notation)}"
         if form == "cols":
-            return f"{_child_text(self, self.a)} 1_{self.a.shape[1]}"
+            return f"{_child_text(self, self.a, notation=notation)} 1_{self.a.shape[1]}"
         axes = self._axes()
-        return f"sum({self.a.text()}, axis={axes[0] if len(axes) == 1 else axes})"
+        return f"sum({self.a.text(notation)}, axis={axes[0] if len(axes) == 1 else axes})"
 
     def latex(self):
         form = self._form
@@ -583,16 +480,16 @@ class Expand(Expr):
     def kind(self):  # type: ignore[override]
         return self.a.kind if self._form == "scalar" else ("mm" if self.prec == 2 else "atom")
 
-    def text(self):
+    def text(self, notation: str = "G"):
         form = self._form
         if form == "scalar":
-            return self.a.text()
+            return self.a.text(notation)
         if form == "down":
-            return f"1_{self.shape[0]} {_atom_text(self.a)}ᵀ"
+            return f"1_{self.shape[0]} {_atom_text(self.a, notation=notation)}ᵀ"
         if form == "across":
-            return f"{_atom_text(self.a)} 1_{self.shape[1]}ᵀ"
+            return f"{_atom_text(self.a, notation=notation)} 1_{self.shape[1]}ᵀ"
         axes = self.axes[0] if len(self.axes) == 1 else self.axes
-        return f"expand({self.a.text()}, axis={axes})"
+        return f"expand({self.a.text(notation)}, axis={axes})"
 
     def latex(self):
         form = self._form
@@ -613,56 +510,6 @@ class Expand(Expr):
 
 
 @dataclass(frozen=True)
-class SumKeep(Expr):
-    """``sum(a, axis)`` keeping the axis (so it broadcasts back), as in softmax's rule."""
-
-    a: Expr = None  # type: ignore[assignment]
-    axis: int = -1
-
-    def text(self):
-        return f"sum({self.a.text()}, axis={self.axis})"
-
-    def latex(self):
-        return rf"\textstyle\sum_{{\text{{axis }}{self.axis}}} {_atom_text(self.a, latex=True)}"
-
-    def evaluate(self, env):
-        return np.sum(self.a.evaluate(env), axis=self.axis, keepdims=True)
-
-
-@dataclass(frozen=True)
-class Reshape(Expr):
-    a: Expr = None  # type: ignore[assignment]
-
-    def text(self):
-        return f"reshape({self.a.text()}, {shape_text(self.shape)})"
-
-    def latex(self):
-        return rf"\operatorname{{reshape}}_{{{_shape_latex(self.shape)}}}\left({self.a.latex()}\right)"
-
-    def evaluate(self, env):
-        return np.reshape(self.a.evaluate(env), self.shape)
-
-
-@dataclass(frozen=True)
-class Index(Expr):
-    """Entry ``index`` along the first axis (the rule of a stack / list literal)."""
-
-    a: Expr = None  # type: ignore[assignment]
-    index: int = 0
-
-    prec = 4
-
-    def text(self):
-        return f"{_atom_text(self.a)}[{self.index}]"
-
-    def latex(self):
-        return f"{_atom_text(self.a, latex=True)}_{{[{self.index}]}}"
-
-    def evaluate(self, env):
-        return np.asarray(self.a.evaluate(env))[self.index]
-
-
-@dataclass(frozen=True)
 class BroadcastTo(Expr):
     """``a`` read at a larger shape; invisible in print (a number times every entry)."""
 
@@ -676,8 +523,8 @@ class BroadcastTo(Expr):
     def kind(self):  # type: ignore[override]
         return self.a.kind
 
-    def text(self):
-        return self.a.text()
+    def text(self, notation: str = "G"):
+        return self.a.text(notation)
 
     def latex(self):
         return self.a.latex()
@@ -687,57 +534,25 @@ class BroadcastTo(Expr):
 
 
 @dataclass(frozen=True)
-class Pullback(Expr):
-    """The general rule ``G J`` for an op without a matrix form: applies the edge's Jacobian."""
-
-    a: Expr = None  # type: ignore[assignment]
-    head: int = 0
-    pos: int = 0
-    formula: str = ""
-
-    prec = 2
-    kind = "pullback"
-
-    def text(self):
-        return f"{_atom_text(self.a)} · ({self.formula})"
-
-    def latex(self):
-        return rf"{_atom_text(self.a, latex=True)} \cdot \left(\text{{{self.formula}}}\right)"
-
-    def evaluate(self, env):
-        return apply_vjp(env.g.local(self.head, self.pos), self.a.evaluate(env))
-
-
-# --- two or more operands -------------------------------------------------------------
-
-
-def _looks_scalar(e: Expr) -> bool:
-    """A number, or a number copied to every entry (printed as the number)."""
-    while isinstance(e, (Expand, BroadcastTo)):
-        e = e.a
-    return e.shape == ()
-
-
-@dataclass(frozen=True)
 class Add(Expr):
     terms: tuple[Expr, ...] = ()
 
     prec = 1
     kind = "add"
 
-    def _render(self, latex: bool) -> str:
+    def _render(self, latex: bool, notation: str = "G") -> str:
         out = []
         for k, term in enumerate(self.terms):
             if isinstance(term, Neg):
-                body = _child_text(self, term.a, latex=latex)
+                body = _child_text(self, term.a, latex=latex, notation=notation)
                 out.append(f" - {body}" if k else f"-{body}")
             else:
-                body = term.latex() if latex else term.text()
+                body = term.latex() if latex else term.text(notation)
                 out.append(f" + {body}" if k else body)
         return "".join(out)
 
-    def text(self):
-        return self._render(False)
+    def text(self, notation: str = "G"):
+        return self._render(False, notation)
 
     def latex(self):
         return self._render(True)
@@ -751,250 +566,33 @@ class Add(Expr):
 
 
 @dataclass(frozen=True)
-class Had(Expr):
-    """The elementwise (Hadamard) product ``a ⊙ b``; ``a·b`` when one side is a number."""
+class PowerRule(Expr):
+    """``e ⊙ a^(e - 1)``, the derivative of ``a^e`` in ``a``: exactly 0 where ``e = 0``, even at
+    ``a = 0`` (as autograd computes it), where the product would give ``0·inf``."""
 
     a: Expr = None  # type: ignore[assignment]
-    b: Expr = None  # type: ignore[assignment]
+    e: Expr = None  # type: ignore[assignment]
 
     prec = 2
-    kind = "had"
 
-    def _scalar(self) -> bool:
-        return _looks_scalar(self.a) or _looks_scalar(self.b)
+    def _shown(self) -> Expr:
+        minus_one = Add(self.e.shape, (self.e, Neg((), Const((), 1.0))))
+        return Had(self.shape, self.e, PowerOf(self.a.shape, self.a, minus_one))
 
-    def text(self):
-        sep = "·" if self._scalar() else " ⊙ "
-        return f"{_child_text(self, self.a)}{sep}{_child_text(self, self.b, right=True)}"
-
-    def latex(self):
-        sep = r" \cdot " if self._scalar() else r" \odot "
-        return (_child_text(self, self.a, latex=True) + sep
-                + _child_text(self, self.b, right=True, latex=True))
-
-    def evaluate(self, env):
-        return self.a.evaluate(env) * self.b.evaluate(env)
-
-
-@dataclass(frozen=True)
-class MatMul(Expr):
-    """The matrix product ``a b`` (numpy's ``@`` for matrices and vectors)."""
-
-    a: Expr = None  # type: ignore[assignment]
-    b: Expr = None  # type: ignore[assignment]
-
-    prec = 2
-    kind = "mm"
-
-    def text(self):
-        return f"{_child_text(self, self.a)} {_child_text(self, self.b, right=True)}"
+    def text(self, notation: str = "G"):
+        return self._shown().text(notation)
 
     def latex(self):
-        return (_child_text(self, self.a, latex=True) + r"\,"
-                + _child_text(self, self.b, right=True, latex=True))
+        return self._shown().latex()
 
     def evaluate(self, env):
-        return np.matmul(self.a.evaluate(env), self.b.evaluate(env))
-
-
-@dataclass(frozen=True)
-class Outer(Expr):
-    """The outer product ``a bᵀ`` of two vectors (seed 003's ``dL/dM``)."""
-
-    a: Expr = None  # type: ignore[assignment]
-    b: Expr = None  # type: ignore[assignment]
-
-    prec = 2
-    kind = "mm"
-
-    def text(self):
-        return f"{_child_text(self, self.a)} {_atom_text(self.b)}ᵀ"
-
-    def latex(self):
-        return rf"{_child_text(self, self.a, latex=True)}\,{_atom_text(self.b, latex=True)}^{{\top}}"
-
-    def evaluate(self, env):
-        return np.outer(self.a.evaluate(env), self.b.evaluate(env))
-
-
-@dataclass(frozen=True)
-class Div(Expr):
-    """Elementwise division ``a / b``."""
-
-    a: Expr = None  # type: ignore[assignment]
-    b: Expr = None  # type: ignore[assignment]
-
-    prec = 2
-    kind = "div"
-
-    def text(self):
-        return f"{_child_text(self, self.a)} / {_child_text(self, self.b, right=True)}"
-
-    def latex(self):
-        return rf"\frac{{{self.a.latex()}}}{{{self.b.latex()}}}"
-
-    def evaluate(self, env):
+        a, e = self.a.evaluate(env), self.e.evaluate(env)
         with np.errstate(all="ignore"):
-            return self.a.evaluate(env) / self.b.evaluate(env)
+            return e * np.power(a, np.where(e == 0, 1.0, e - 1.0))
 
 
-# --- smart constructors: fold the numbers, keep the shapes ------------------------------
-
-
-def _fit_expr(e: Expr, shape: tuple[int, ...]) -> Expr:
-    if e.shape == tuple(shape):
-        return e
-    if isinstance(e, Const):
-        return Const(tuple(shape), e.c)
-    return BroadcastTo(tuple(shape), e)
-
-
-def _broadcast(*shapes: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(np.broadcast_shapes(*shapes))
-
-
-def scale(c: float, e: Expr) -> Expr:
-    """``c·e``, folding numbers: ``1·e = e``, ``c·(d·e) = (cd)·e``, ``-1·e = -e``."""
-    c = float(c)
-    if isinstance(e, Const):
-        return Const(e.shape, c * e.c)
-    if isinstance(e, Scale):
-        return scale(c * e.c, e.a)
-    if isinstance(e, Neg):
-        return scale(-c, e.a)
-    if c == 1:
-        return e
-    if c == -1:
-        return Neg(e.shape, e)
-    return Scale(e.shape, c, e)
-
-
-def neg(e: Expr) -> Expr:
-    """``-e``, folding numbers and double negation."""
-    if isinstance(e, Neg):
-        return e.a
-    if isinstance(e, (Const, Scale)):
-        return scale(-1.0, e)
-    return Neg(e.shape, e)
-
-
-def had(a: Expr, b: Expr) -> Expr:
-    """``a ⊙ b`` (numpy broadcasting), turning a constant factor into a coefficient."""
-    shape = _broadcast(a.shape, b.shape)
-    if isinstance(a, Const) and isinstance(b, Const):
-        return Const(shape, a.c * b.c)
-    if isinstance(a, Const):
-        return _fit_expr(scale(a.c, b), shape)
-    if isinstance(b, Const):
-        return _fit_expr(scale(b.c, a), shape)
-    if isinstance(a, Scale):
-        return scale(a.c, had(a.a, b))
-    if isinstance(b, Scale):
-        return scale(b.c, had(a, b.a))
-    if isinstance(a, Div):
-        return _div(had(a.a, b), a.b)  # (1/u)·v = v / u
-    if isinstance(b, Div):
-        return _div(had(a, b.a), b.b)
-    return Had(shape, a, b)
-
-
-def add(terms: Iterable[Expr]) -> Expr:
-    """The sum of ``terms`` (constants added up); a single term is returned as it is."""
-    terms = list(terms)
-    shape = _broadcast(*(t.shape for t in terms))
-    merged: list[list] = []  # [coefficient, term]: like terms added up (h + h = 2·h)
-    constant = 0.0
-    for term in terms:
-        parts = term.terms if isinstance(term, Add) else (term,)
-        for part in parts:
-            if isinstance(part, Const):
-                constant += part.c
-                continue
-            c, base = _pull(part)
-            for entry in merged:
-                if entry[1] == base:
-                    entry[0] += c
-                    break
-            else:
-                merged.append([c, base])
-    flat = [scale(c, base) for c, base in merged if c != 0]
-    if not flat:
-        return Const(shape, constant)
-    if constant > 0:
-        flat.insert(0, Const((), constant))  # 1 - u²
-    elif constant < 0:
-        flat.append(Neg((), Const((), -constant)))  # A - 1
-    result = flat[0] if len(flat) == 1 else Add(shape, tuple(flat))
-    return _fit_expr(result, shape)
-
-
-def _div(a: Expr, b: Expr) -> Expr:
-    if isinstance(b, Const) and b.c != 0:
-        return _fit_expr(scale(1.0 / b.c, a), _broadcast(a.shape, b.shape))
-    return Div(_broadcast(a.shape, b.shape), a, b)
-
-
-def _transpose(a: Expr) -> Expr:
-    if len(a.shape) < 2:
-        return a
-    if isinstance(a, Const):
-        return Const(a.shape[::-1], a.c)
-    if isinstance(a, Transpose):
-        return a.a
-    if isinstance(a, (Scale, Neg)):
-        return scale(a.c if isinstance(a, Scale) else -1.0, _transpose(a.a))
-    if isinstance(a, MatMul) and len(a.a.shape) == 2 and len(a.b.shape) == 2:
-        return _matmul(_transpose(a.b), _transpose(a.a))  # (A B)ᵀ = Bᵀ Aᵀ
-    if isinstance(a, Outer):
-        return _outer(a.b, a.a)  # (a bᵀ)ᵀ = b aᵀ
-    return Transpose(a.shape[::-1], a)
-
-
-_transpose_expr = _transpose
-
-
-def _pull(e: Expr) -> tuple[float, Expr]:
-    """Split a number off an expression: ``-2·u`` -> ``(-2, u)``."""
-    if isinstance(e, Scale):
-        return e.c, e.a
-    if isinstance(e, Neg):
-        return -1.0, e.a
-    if isinstance(e, Const) and e.shape and e.c not in (0.0, 1.0):
-        return e.c, Const(e.shape, 1.0)  # 0.25·1_4: the number in front, the ones behind
-    return 1.0, e
-
-
-def _matmul(a: Expr, b: Expr) -> Expr:
-    """``a b`` with numbers pulled in front: ``A (2·G)`` -> ``2·(A G)``."""
-    ca, a = _pull(a)
-    cb, b = _pull(b)
-    shape = tuple(a.shape[:-1]) + tuple(b.shape[1:])  # vectors and matrices, as numpy's @
-    return scale(ca * cb, MatMul(shape, a, b))
-
-
-def _outer(a: Expr, b: Expr) -> Expr:
-    ca, a = _pull(a)
-    cb, b = _pull(b)
-    return scale(ca * cb, Outer(a.shape + b.shape, a, b))
-
-
-def _pow(a: Expr, e: float) -> Expr:
-    if e == 1:
-        return a
-    if e == 0:
-        return Const(a.shape, 1.0)
-    return Pow(a.shape, a, float(e))
-
-
-def _expand(a: Expr, axes: tuple[int, ...], shape: tuple[int, ...]) -> Expr:
-    if isinstance(a, Const):
-        return Const(tuple(shape), a.c)
-    if a.shape == tuple(shape):
-        return a
-    return Expand(tuple(shape), a, tuple(axes))
-
-
-def _sum_to(a: Expr, shape: tuple[int, ...]) -> Expr:
-    if isinstance(a, Const):
-        return Const(tuple(shape), a.c * _size(a.shape) / max(_size(shape), 1))
-    return SumTo(tuple(shape), a)
+def _looks_scalar(e: Expr) -> bool:
+    """A number, or a number copied to every entry (printed as the number)."""
+    while isinstance(e, (Expand, BroadcastTo)):
+        e = e.a
+    return e.shape == ()

@@ -57,7 +57,7 @@ class Example:
 
 
 def _v(g: Graph, name: str) -> Any:
-    return g.value_of(g.node(name))
+    return g.value_of(g.input_node(name))
 
 
 def _rng(seed: int) -> np.random.Generator:

@@ -24,16 +24,25 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import numpy as np
 
+from graphstep import __version__, backend
+from graphstep.algorithms.agreement import agree
+from graphstep.algorithms.jacobian import jacobian
+from graphstep.algorithms.reverse import grad
 from graphstep.errors import GraphstepError, InputError
+from graphstep.export import svg as export
 from graphstep.export.files import atomic_write
+from graphstep.export.image import render
+from graphstep.export.stepper import steps
 from graphstep.gallery.examples import EXAMPLES, SEEDS, Example
-from graphstep.ops.jacobians import shape_text
-from graphstep.report import format_inline, format_value
+from graphstep.render.style import Style
+from graphstep.text import inline_value, print_value, shape_text
 
 __all__ = ["build_demo", "build_example", "index_html", "DemoEntry", "DemoResult", "DEFAULT_DIRECTORY"]
 
@@ -98,16 +107,14 @@ class DemoResult:
 def _values(g: Any) -> list[tuple[str, str]]:
     rows = []
     for name in g.inputs:
-        value = g.value_of(g.node(name))
+        value = g.value_of(g.input_node(name))
         small = np.size(value) <= 8
-        text = format_inline(value, limit=8) if small else f"{shape_text(np.shape(value))} array"
+        text = inline_value(value, limit=8) if small else f"{shape_text(np.shape(value))} array"
         rows.append((name, text))
     return rows
 
 
 def _compare(example: Example, g: Any) -> list[tuple[str, str, str, float, bool]]:
-    from graphstep.algorithms.reverse import grad, jacobian
-
     expected = example.expected(g)
     computed = grad(g) if example.kind == "grad" else jacobian(g)
     rows = []
@@ -117,25 +124,44 @@ def _compare(example: Example, g: Any) -> list[tuple[str, str, str, float, bool]
         ours = np.asarray(computed[name], dtype=float)
         theirs = np.asarray(expected[name], dtype=float)
         if ours.size != theirs.size:
-            rows.append((name, format_value(ours), format_value(theirs), float("inf"), False))
+            rows.append((name, print_value(ours), print_value(theirs), float("inf"), False))
             continue
-        theirs = theirs.reshape(ours.shape)
-        difference = float(np.max(np.abs(ours - theirs))) if ours.size else 0.0
-        ok = bool(np.allclose(ours, theirs, rtol=1e-7, atol=1e-9))
-        rows.append((name, format_value(computed[name]), format_value(expected[name]), difference, ok))
+        ok, difference = agree(ours, theirs.reshape(ours.shape), rtol=1e-7, atol=1e-9, equal_nan=False)
+        rows.append((name, print_value(computed[name]), print_value(expected[name]), difference, ok))
     return rows
 
 
 def build_example(name: str, directory: str | os.PathLike, gif: bool = True) -> DemoEntry:
     """Build one example's files into ``directory`` (which must exist); never raises for pictures.
 
-    Files: ``NAME.svg`` (the graph with values, local derivatives and gradients),
-    ``NAME-player.html`` (the step player of the example's mode) and ``NAME.gif``.
-    A file that cannot be made is recorded in ``entry.problems``.
-    """
-    from graphstep.render.dot import Style, render
-    from graphstep.steps.model import steps
+    Parameters
+    ----------
+    name : str
+        A key of :data:`~graphstep.gallery.examples.EXAMPLES`.
+    directory : str or path-like
+        An existing folder.
+    gif : bool, optional
+        Also write the GIF.
 
+    Returns
+    -------
+    DemoEntry
+        Files: ``NAME.svg`` (the graph with values, local derivatives and gradients),
+        ``NAME-player.html`` (the step player of the example's mode) and ``NAME.gif``.
+        A file that cannot be made is recorded in ``entry.problems``.
+
+    Raises
+    ------
+    KeyError
+        For an unknown example name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> entry = build_example("sigmoid", tempfile.mkdtemp(), gif=False)
+    >>> sorted(entry.files), entry.agree
+    (['player', 'svg'], True)
+    """
     start = time.perf_counter()
     example = EXAMPLES[name]
     directory = Path(directory)
@@ -172,9 +198,6 @@ def build_example(name: str, directory: str | os.PathLike, gif: bool = True) -> 
 
 
 def _frame_size(stepper: Any, style: Any) -> tuple[float, float]:
-    from graphstep import backend
-    from graphstep.export import svg as export
-
     return backend.svg_size(export.frame_svg(stepper, 0, style=style))
 
 
@@ -184,8 +207,6 @@ def _landscape_style(stepper: Any) -> Any:
     Long chains (the two-layer network) are a thin strip left to right; drawn bottom to
     top, as in the lecture slides, they fill a page at a readable size.
     """
-    from graphstep.render.dot import Style
-
     wide = Style()
     try:
         width, height = _frame_size(stepper, wide)
@@ -235,11 +256,35 @@ def build_demo(directory: str | os.PathLike = DEFAULT_DIRECTORY, only: Sequence[
 
     Parameters
     ----------
-    directory : where to write (created if needed).
-    only : example names to build (default: all of :data:`~graphstep.gallery.examples.EXAMPLES`).
-    gif : also write the GIFs (the slowest part).
-    jobs : worker processes (default ``os.cpu_count()``; 1 builds in this process).
-    log : called with each line of progress and the closing note (None: quiet).
+    directory : str or path-like, optional
+        Where to write (created if needed; default :data:`DEFAULT_DIRECTORY`).
+    only : sequence of str, optional
+        Example names to build (default: all of :data:`~graphstep.gallery.examples.EXAMPLES`).
+    gif : bool, optional
+        Also write the GIFs (the slowest part).
+    jobs : int, optional
+        Worker processes (default ``os.cpu_count()``; 1 builds in this process).
+    log : callable, optional
+        Called with each line of progress and the closing note (None: quiet).
+
+    Returns
+    -------
+    DemoResult
+        Every entry, with what was written and what could not be; ``result.ok`` is
+        False when a file is missing or a derivative disagrees with its closed form.
+
+    Raises
+    ------
+    InputError
+        For an unknown example name.
+    NotADirectoryError, PermissionError, WriteError
+        When ``directory`` cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> build_demo(tempfile.mkdtemp(), only=["sigmoid"], gif=False, jobs=1, log=None).ok
+    True
     """
     start = time.perf_counter()
     names = list(only) if only else list(EXAMPLES)
@@ -311,51 +356,14 @@ def _closing_note(result: DemoResult) -> list[str]:
 
 # --- the index page ---------------------------------------------------------------------------
 
-_CSS = """
-:root { --ink: #212529; --muted: #6c757d; --line: #dee2e6; --ok: #2b8a3e; --bad: #c92a2a;
-        --accent: #1864ab; --card: #ffffff; --page: #f1f3f5; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif;
-       color: var(--ink); background: var(--page); }
-header { padding: 28px 32px 12px; max-width: 1280px; margin: 0 auto; }
-header h1 { margin: 0 0 6px; font-size: 26px; }
-header p { margin: 4px 0; color: var(--muted); max-width: 900px; }
-main { max-width: 1280px; margin: 0 auto; padding: 0 32px 40px; }
-h2 { font-size: 18px; margin: 28px 0 12px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
-h2 small { color: var(--muted); font-weight: normal; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 18px;
-        grid-auto-flow: row dense; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px;
-        display: flex; flex-direction: column; gap: 8px; min-width: 0; }
-.card.wide { grid-column: 1 / -1; }
-.card.wide .picture { height: 420px; }
-.card h3 { margin: 0; font-size: 17px; }
-.card h3 a { color: inherit; text-decoration: none; }
-.meta { color: var(--muted); font-size: 13px; }
-code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
-.expr { background: #f8f9fa; border: 1px solid var(--line); border-radius: 4px; padding: 6px 8px;
-        overflow-x: auto; white-space: pre; }
-.picture { display: block; border: 1px solid var(--line); border-radius: 4px; background: white;
-           height: 240px; padding: 6px; text-align: center; overflow: hidden; }
-.picture img { max-width: 100%; max-height: 100%; object-fit: contain; }
-.links { display: flex; flex-wrap: wrap; gap: 8px; }
-.links a { text-decoration: none; color: white; background: var(--accent); padding: 4px 10px;
-           border-radius: 4px; font-size: 13px; }
-.links a.plain { background: #e9ecef; color: var(--ink); }
-table { border-collapse: collapse; font-size: 13px; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: 3px 8px 3px 0; border-bottom: 1px solid #f1f3f5; }
-th { color: var(--muted); font-weight: 600; }
-td pre { margin: 0; white-space: pre; }
-td.name, td.verdict { white-space: nowrap; }
-.scroll { overflow-x: auto; }
-.ok { color: var(--ok); font-weight: 600; }
-.bad { color: var(--bad); font-weight: 600; }
-.note { margin: 0; }
-.badge { display: inline-block; font-size: 11px; padding: 1px 6px; border-radius: 10px;
-         background: #fff3bf; color: #5c3c00; margin-left: 6px; vertical-align: middle; }
-.problems { color: var(--bad); font-size: 13px; margin: 0; padding-left: 18px; }
-footer { color: var(--muted); font-size: 12px; text-align: center; padding: 16px; }
-"""
+#: The package folder holding the index page's template and style sheet.
+TEMPLATES = "templates"
+
+
+def _template(name: str) -> str:
+    """A file of :data:`TEMPLATES` (package data)."""
+    return resources.files(__package__).joinpath(TEMPLATES, name).read_text(encoding="utf-8")
+
 
 _MODE_TEXT = {
     "forward": "values, node by node",
@@ -416,9 +424,26 @@ def _card(entry: DemoEntry) -> str:
 
 
 def index_html(entries: Sequence[DemoEntry]) -> str:
-    """The gallery's index page: one card per example, grouped by seed document."""
-    from graphstep import __version__
+    """The gallery's index page: one card per example, grouped by seed document.
 
+    The page is the package-data template ``templates/index.html`` with the style
+    sheet ``templates/index.css`` (see :data:`TEMPLATES`) filled in.
+
+    Parameters
+    ----------
+    entries : sequence of DemoEntry
+        What :func:`build_example` built, in the order to show.
+
+    Returns
+    -------
+    str
+        A complete HTML document.
+
+    Examples
+    --------
+    >>> index_html([]).startswith("<!DOCTYPE html>")
+    True
+    """
     sections: dict[str, list[DemoEntry]] = {}
     for entry in entries:
         sections.setdefault(entry.seed, []).append(entry)
@@ -433,27 +458,5 @@ def index_html(entries: Sequence[DemoEntry]) -> str:
               f'<span class="bad">{agree} of {len(entries)}</span> examples match their closed form')
     if problems:
         status += f'; <span class="bad">{problems} file(s) could not be made</span> (see the cards)'
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>graphstep gallery: the worked examples of the seed documents</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<header>
-<h1>graphstep gallery</h1>
-<p>Every worked example of the seed documents, as a computation graph: values on the nodes, local
-derivatives on the edges. Each derivative is computed as a sum over paths, by reverse accumulation
-and by forward mode, and compared here with the closed form the document derives by hand.</p>
-<p>Click a picture for the full SVG, <b>▶ step player</b> to step through it (arrow keys work), or
-GIF for the animation. {status}.</p>
-</header>
-<main>
-{chr(10).join(body)}
-</main>
-<footer>made by <code>graphstep demo</code> · graphstep {_e(__version__)}</footer>
-</body>
-</html>
-"""
+    return Template(_template("index.html")).substitute(
+        css=_template("index.css"), status=status, body="\n".join(body), version=_e(__version__))

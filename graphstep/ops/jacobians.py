@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 
 from graphstep.errors import InputError, SizeLimitError
+from graphstep.ops.arrays import exact_zeros, times, unbroadcast  # unbroadcast: re-exported
+from graphstep.text import shape_paren, shape_text  # re-exported: jac.shape_text
 
 __all__ = [
     "DENSE_LIMIT",
@@ -56,6 +58,7 @@ __all__ = [
     "LAYOUTS",
     "check_layout",
     "Transposed",
+    "normal_axes",
 ]
 
 #: Largest number of entries a dense Jacobian may have (a float64 matrix of 32 MB).
@@ -72,57 +75,6 @@ def check_layout(layout: str) -> str:
     if layout not in LAYOUTS:
         raise InputError(f"layout must be 'numerator' or 'denominator', got {layout!r}")
     return layout
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    """Write a shape the way the seed documents do: ``3x2``, ``(3,)`` or ``scalar``.
-
-    >>> shape_text((3, 2)), shape_text((3,)), shape_text(())
-    ('3x2', '(3,)', 'scalar')
-    """
-    if shape == ():
-        return "scalar"
-    if len(shape) == 1:
-        return f"({shape[0]},)"
-    return "x".join(str(n) for n in shape)
-
-
-def shape_paren(shape: tuple[int, ...]) -> str:
-    """A shape in parentheses after a name, without doubling them: ``W (3x2)``, ``v (3,)``.
-
-    >>> shape_paren((3, 2)), shape_paren((3,)), shape_paren(())
-    ('(3x2)', '(3,)', '(scalar)')
-    """
-    text = shape_text(tuple(shape))
-    return text if text.startswith("(") else f"({text})"
-
-
-def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
-    """Sum ``g`` over the axes that broadcasting added or stretched to reach its shape.
-
-    This is the one place where broadcasting is undone (autograd's ``unbroadcast``).
-
-    >>> unbroadcast(np.ones((4, 3)), (3,))
-    array([4., 4., 4.])
-    >>> unbroadcast(np.ones((4, 3)), (4, 1))
-    array([[3.],
-           [3.],
-           [3.],
-           [3.]])
-    """
-    g = np.asarray(g)
-    while g.ndim > len(shape):
-        g = g.sum(axis=0)
-    for axis, size in enumerate(shape):
-        if size == 1 and g.shape[axis] != 1:
-            g = g.sum(axis=axis, keepdims=True)
-    if shape == ():
-        return float(g)
-    return g
-
-
-def _size(shape: tuple[int, ...]) -> int:
-    return math.prod(shape)
 
 
 class Jacobian:
@@ -152,7 +104,7 @@ class Jacobian:
     @property
     def shape(self) -> tuple[int, int]:
         """Numerator layout: ``(output size, input size)``."""
-        return (_size(self.out_shape), _size(self.in_shape))
+        return (math.prod(self.out_shape), math.prod(self.in_shape))
 
     def vjp(self, g: Any) -> Any:  # pragma: no cover - every subclass overrides
         raise TypeError(f"{type(self).__name__} has no vjp")
@@ -239,7 +191,7 @@ class Scale(Jacobian):
     kind = "identity"
 
     def __init__(self, c: float, shape: tuple[int, ...], formula: str | None = None):
-        n = _size(shape)
+        n = math.prod(shape)
         if formula is None:
             name = f"I_{n}" if shape else "1"
             formula = name if c == 1 else (f"-{name}" if c == -1 else f"{_num(c)}·{name}")
@@ -249,10 +201,10 @@ class Scale(Jacobian):
             self.kind = "scale"
 
     def vjp(self, g):
-        return g if self.c == 1 else _times(self.c, g)  # the identity passes g on without a copy
+        return g if self.c == 1 else times(self.c, g)  # the identity passes g on without a copy
 
     def jvp(self, t):
-        return t if self.c == 1 else _times(self.c, t)
+        return t if self.c == 1 else times(self.c, t)
 
     def _dense_c(self):
         return self.c * np.eye(self.shape[0])
@@ -269,10 +221,10 @@ class Diagonal(Jacobian):
         self.d = d
 
     def vjp(self, g):
-        return _exact_zeros(g * self.d, g, self.d)
+        return exact_zeros(g * self.d, g, self.d)
 
     def jvp(self, t):
-        return _exact_zeros(t * self.d, t, self.d)
+        return exact_zeros(t * self.d, t, self.d)
 
     def _dense_c(self):
         return np.diag(self.d.ravel())
@@ -375,7 +327,7 @@ class Reduction(Jacobian):
 
     def __init__(self, in_shape, axis, scale: float = 1.0, formula: str | None = None):
         in_shape = tuple(in_shape)
-        axes = tuple(range(len(in_shape))) if axis is None else _normal_axes(axis, len(in_shape))
+        axes = tuple(range(len(in_shape))) if axis is None else normal_axes(axis, len(in_shape))
         out_shape = tuple(n for i, n in enumerate(in_shape) if i not in axes)
         if formula is None:
             ones = "1ᵀ" if scale == 1 else f"1ᵀ/{_num(1 / scale)}"
@@ -395,7 +347,12 @@ class Reduction(Jacobian):
         return float(result) if self.out_shape == () else result
 
 
-def _normal_axes(axis, ndim: int) -> tuple[int, ...]:
+def normal_axes(axis, ndim: int) -> tuple[int, ...]:
+    """The axes named by ``axis`` (an int or a tuple), made non-negative and sorted.
+
+    >>> normal_axes(-1, 2), normal_axes((1, 0), 3)
+    ((1,), (0, 1))
+    """
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     return tuple(sorted(a % ndim for a in axes))
 
@@ -444,7 +401,7 @@ class Reshape(Jacobian):
     kind = "identity"
 
     def __init__(self, in_shape, out_shape):
-        formula = f"I_{_size(tuple(in_shape))} (reshape)"
+        formula = f"I_{math.prod(tuple(in_shape))} (reshape)"
         super().__init__(in_shape, out_shape, formula, formula)
 
     def vjp(self, g):
@@ -559,41 +516,6 @@ def _num(c: float) -> str:
     return f"{c:g}"
 
 
-def _times(factor: float, x: Any) -> Any:
-    """``factor * x``, exactly 0 when either side is exactly 0, even if the other is nan or inf.
-
-    A local derivative that is exactly 0 (relu below 0, the branch max did not take)
-    passes nothing on, the way autograd's and JAX's ``where`` do; and a path whose
-    product has an exact-zero factor contributes exactly 0 in every mode (path sum,
-    reverse and forward), so the three agree.
-
-    >>> _times(0.0, float("nan")), _times(float("inf"), 0.0), _times(2.0, 3.0)
-    (0.0, 0.0, 6.0)
-    """
-    if factor == 0:
-        return 0.0 if np.ndim(x) == 0 else np.zeros(np.shape(x))
-    if np.ndim(x) == 0:
-        return 0.0 if x == 0 else factor * x
-    return _exact_zeros(factor * x, x)
-
-
-def _exact_zeros(product: Any, *factors: Any) -> Any:
-    """``product`` with 0 wherever one of its ``factors`` is exactly 0 (see :func:`_times`).
-
-    The usual, finite case costs one sum; only a nan or inf in ``product`` costs the mask.
-
-    >>> _exact_zeros(np.array([np.nan, 2.0]), np.array([0.0, 1.0]), np.array([np.inf, 2.0]))
-    array([0., 2.])
-    """
-    with np.errstate(all="ignore"):
-        if math.isfinite(np.sum(product)):
-            return product
-        zero = np.zeros(np.shape(product), dtype=bool)
-        for factor in factors:
-            zero |= np.asarray(factor) == 0
-        return np.where(zero, 0.0, product)
-
-
 def _as_jacobian(local: Any, shape: tuple[int, ...] = ()) -> Jacobian:
     return local if isinstance(local, Jacobian) else Scale(float(local), shape, _num(local))
 
@@ -610,12 +532,12 @@ def compose(outer: Any, inner: Any) -> Any:
     array([3., 8.])
     """
     if not isinstance(outer, Jacobian) and not isinstance(inner, Jacobian):
-        return _times(float(outer), float(inner))
+        return times(float(outer), float(inner))
     if not isinstance(outer, Jacobian):
         outer = _as_jacobian(outer, inner.out_shape)
     if not isinstance(inner, Jacobian):
         inner = _as_jacobian(inner, outer.in_shape)
-    if outer.in_shape != inner.out_shape and _size(outer.in_shape) != _size(inner.out_shape):
+    if outer.in_shape != inner.out_shape and math.prod(outer.in_shape) != math.prod(inner.out_shape):
         raise ValueError(f"cannot compose {outer!r} after {inner!r}")
     if type(outer) is Scale and outer.c == 1 and outer.in_shape == outer.out_shape:
         return inner
@@ -623,7 +545,7 @@ def compose(outer: Any, inner: Any) -> Any:
         return outer
     if isinstance(outer, Diagonal) and isinstance(inner, Diagonal):
         with np.errstate(all="ignore"):
-            d = _exact_zeros(outer.d * inner.d, outer.d, inner.d)
+            d = exact_zeros(outer.d * inner.d, outer.d, inner.d)
         return Diagonal(d, f"{outer.formula} · {inner.formula}")
     left = outer.factors if isinstance(outer, Chain) else [outer]
     right = inner.factors if isinstance(inner, Chain) else [inner]
@@ -639,7 +561,7 @@ def vjp(local: Any, g: Any) -> Any:
     with np.errstate(all="ignore"):
         if isinstance(local, Jacobian):
             return local.vjp(g)
-        return _times(local, g)
+        return times(local, g)
 
 
 def jvp(local: Any, t: Any) -> Any:
@@ -647,7 +569,7 @@ def jvp(local: Any, t: Any) -> Any:
     with np.errstate(all="ignore"):
         if isinstance(local, Jacobian):
             return local.jvp(t)
-        return _times(local, t)
+        return times(local, t)
 
 
 def to_dense(local: Any, order: str = "C", layout: str = "numerator") -> np.ndarray:

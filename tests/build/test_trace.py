@@ -1,0 +1,81 @@
+"""Tracing (graphstep.build.trace): Var's operators and gs.<name> come from the op table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphstep as gs
+from graphstep.build import trace
+from graphstep.build.trace import TRACED, Var, apply, precedence
+from graphstep.errors import InputError
+from graphstep.ops.table import FUNCTIONS, OPERATORS, OPS
+
+
+def test_every_function_of_the_table_is_traced_and_public():
+    assert set(TRACED) == set(FUNCTIONS)
+    for name, fn in TRACED.items():
+        assert getattr(trace, name) is fn and getattr(gs, name) is fn
+        assert name in gs.__all__ and name in trace.__all__
+
+
+@pytest.mark.parametrize("symbol, method", [
+    ("+", "__add__"), ("-", "__sub__"), ("*", "__mul__"), ("/", "__truediv__"), ("**", "__pow__"),
+    ("@", "__matmul__"), ("neg", "__neg__")])
+def test_operators_build_the_op_the_table_names(symbol, method):
+    a, b = gs.var("a", np.array([1.0, 2.0])), gs.var("b", np.array([3.0, 0.5]))
+    result = getattr(a, method)(b) if symbol != "neg" else -a
+    assert result.op == OPERATORS[symbol]
+    spec = OPS[OPERATORS[symbol]]
+    args = (a.value, b.value) if spec.arity == 2 else (a.value,)
+    np.testing.assert_array_equal(result.value, spec.forward(args, {}))
+
+
+def test_reflected_and_in_place_operators_on_floats_take_the_short_path():
+    x = gs.var("x", 2.0)
+    y = 3 - x
+    assert y.op == "sub" and y.value == 1.0 and y.args[0].op == "const"
+    z = 10.0 / x
+    assert z.op == "div" and z.value == 5.0
+    c = x
+    c += 1
+    assert c.op == "add" and c.value == 3.0 and c is not x
+    assert (x * x).relu().value == 4.0 and (-x).relu().value == 0.0
+
+
+@pytest.mark.parametrize("name", sorted(n for n, s in OPS.items() if s.elementwise and s.arity == 1
+                                        and s.names))
+def test_unary_functions_are_also_methods(name):
+    x = gs.var("x", 0.4)
+    for function_name in OPS[name].names:
+        assert getattr(x, function_name)().value == pytest.approx(TRACED[function_name](x).value)
+        assert getattr(x, function_name)().op == name
+
+
+def test_parameters_are_read_from_the_entries():
+    A = gs.var("A", np.arange(6.0).reshape(2, 3))
+    assert gs.sum(A, 0).params == {"axis": 0} and gs.sum(A).params == {"axis": None}
+    assert gs.softmax(A).params == {"axis": -1}
+    assert gs.mean(A, axis=1).value.tolist() == [1.0, 4.0]
+    with pytest.raises(InputError, match=r"sum\(\) takes no keyword 'keepdims'"):
+        gs.sum(A, keepdims=True)
+    with pytest.raises(InputError, match="exp takes 1 argument"):
+        gs.exp(A, 1)
+    with pytest.raises(InputError, match="stack takes|add takes 2 argument"):
+        apply("add", A)
+
+
+def test_max_min_transpose_reshape_stack_read_their_arguments_their_own_way():
+    z, v = gs.var("z", -2.0), gs.var("v", [1.0, 3.0])
+    assert gs.max(0, z).op == "relu" and gs.max(z, 1.0).op == "maximum"
+    assert gs.max(v).op == "amax" and gs.min(v).value == 1.0 and gs.min(v, 2.0).op == "minimum"
+    assert gs.transpose(v) is v and gs.reshape(v, 2).shape == (2,)
+    assert gs.stack([z, z]).op == "stack" and gs.stack([z, z]).shape == (2,)
+
+
+def test_precedence_and_expression_text():
+    x = gs.var("x", 1.0)
+    assert precedence(x) == 6 and precedence(trace.const(-2.0)) == 3 and precedence(x + 1) == 1
+    y = (x + 1) * gs.exp(-x) ** 2
+    assert trace.expression_text(y) == "(x + 1)*exp(-x)^2"
+    assert isinstance(y, Var)

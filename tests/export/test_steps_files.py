@@ -1,0 +1,77 @@
+"""graphstep.export.steps_files: what `steps -o OUT` and the REPL's `save OUT` write, by the name."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+import graphstep as gs
+from graphstep.errors import InputError
+from graphstep.export.steps_files import (
+    StepsOutput,
+    check_writable_directory,
+    check_writable_file,
+    steps_output_kind,
+    write_steps,
+)
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("frames/", StepsOutput.FRAMES), ("out", StepsOutput.FRAMES), ("p.html", StepsOutput.HTML),
+    ("p.HTM", StepsOutput.HTML), ("a.GIF", StepsOutput.GIF), ("a.apng", StepsOutput.APNG),
+    ("a.png", StepsOutput.APNG),
+])
+def test_kind_by_name(name, kind):
+    assert steps_output_kind(name) is kind
+    assert steps_output_kind(name) == kind.value  # the public word
+
+
+def test_an_existing_folder_is_frames_whatever_its_suffix(tmp_path):
+    folder = tmp_path / "odd.gif"
+    folder.mkdir()
+    assert steps_output_kind(str(folder)) is StepsOutput.FRAMES
+    assert steps_output_kind(str(folder) + "/") is StepsOutput.FRAMES
+
+
+def test_ambiguous_and_unknown_names_are_refused():
+    with pytest.raises(InputError, match="ends with a slash, which names a folder of frames"):
+        steps_output_kind("anim.gif/")
+    with pytest.raises(InputError, match=r"from its suffix '\.txt'"):
+        steps_output_kind("notes.txt")
+
+
+def test_writability_is_checked_before_any_work(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(NotADirectoryError):
+        check_writable_directory(blocker / "frames")
+    with pytest.raises(NotADirectoryError):
+        check_writable_file(blocker / "player.html")
+    assert check_writable_file(tmp_path / "new" / "p.html") == tmp_path / "new" / "p.html"
+    assert not (tmp_path / "new").exists()  # checking makes nothing
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only folder")
+def test_a_read_only_folder_is_refused(tmp_path):  # pragma: no cover - not run as root
+    os.chmod(tmp_path, 0o555)
+    try:
+        with pytest.raises(PermissionError):
+            check_writable_directory(tmp_path / "frames")
+    finally:
+        os.chmod(tmp_path, 0o755)
+
+
+@pytest.mark.backend
+def test_write_steps_writes_one_frame_per_step_and_a_player(tmp_path):
+    walk = gs.steps(gs.parse("x * exp(x^2)", x=1.5), "paths")
+    frames = write_steps(walk, str(tmp_path / "frames") + "/")
+    assert len(frames) == len(walk) and all(p.suffix == ".svg" and p.exists() for p in frames)
+    [player] = write_steps(walk, tmp_path / "walk.html")
+    page = player.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page,
+                                re.S).group(1).replace("<\\/", "</"))
+    assert player.name == "walk.html" and len(data["frames"]) == len(walk)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["frames", "walk.html"]
