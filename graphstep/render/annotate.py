@@ -20,6 +20,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -248,11 +249,8 @@ def annotations(g: Graph, step: Step | None = None, style: Style | None = None,
         if style.values:
             if op != CONST and n in values:
                 value = values[n]
-                key = ("v", n, id(value))
-                text = memo.get(key)
-                if text is None:
-                    text = memo[key] = _value_text(g, n, value, p, size)
-                texts[("value", n)] = text
+                texts[("value", n)] = _remembered(memo, ("v", n), (value,),
+                                                  partial(_value_text, g, n, value, p, size))
             elif leaf_text is None:
                 texts[("value", n)] = "?"
                 unknown.add(("value", n))
@@ -260,27 +258,18 @@ def annotations(g: Graph, step: Step | None = None, style: Style | None = None,
                 texts[("value", n)] = leaf_text
         if style.adjoints and n in adjoints:
             users = g.users[n]
-            key = ("a", n, id(adjoints[n]), None if len(users) < 2 else
-                   tuple(id(adjoints[h]) if h in adjoints else None for _, h, _ in users))
-            text = memo.get(key)
-            if text is None:
-                text = memo[key] = _adjoint_text(g, n, adjoints, out, p, size)
-            texts[("adjoint", n)] = text
+            shown = (adjoints[n],) if len(users) < 2 else \
+                (adjoints[n], *(adjoints.get(h) for _, h, _ in users))
+            texts[("adjoint", n)] = _remembered(memo, ("a", n), shown,
+                                                partial(_adjoint_text, g, n, adjoints, out, p, size))
         if style.tangents and wrt is not None and n in tangents:
-            key = ("t", n, id(tangents[n]), wrt)
-            text = memo.get(key)
-            if text is None:
-                text = memo[key] = (f"∂{pretty(g.label(n))}/∂{pretty(wrt)} = "
-                                    f"{format_value(tangents[n], p, size)}")
-            texts[("tangent", n)] = text
+            texts[("tangent", n)] = _remembered(memo, ("t", n, wrt), (tangents[n],),
+                                                partial(_tangent_text, g, n, tangents[n], wrt, p, size))
     for edge in shown_edges:
         if edge in locals_:
             local = locals_[edge]
-            key = ("l", edge, id(local))
-            text = memo.get(key)
-            if text is None:
-                text = memo[key] = "= " + format_local(local, p)
-            texts[("local", *edge)] = text
+            texts[("local", *edge)] = _remembered(memo, ("l", edge), (local,),
+                                                  partial(_local_text, local, p))
         else:
             texts[("local", *edge)] = ""
     if step is None:
@@ -336,3 +325,26 @@ def caption(title: str, text: str, width: int = 90) -> list[str]:
     for paragraph in pretty(str(text)).splitlines():
         lines.extend(textwrap.wrap(paragraph, width) or [""])
     return lines
+
+
+def _tangent_text(g: Graph, n: int, tangent: Any, wrt: str, precision: int, size: int) -> str:
+    return f"∂{pretty(g.label(n))}/∂{pretty(wrt)} = {format_value(tangent, precision, size)}"
+
+
+def _local_text(local: Any, precision: int) -> str:
+    return "= " + format_local(local, precision)
+
+
+def _remembered(memo: dict, key: tuple, objects: tuple, make) -> str:
+    """The text ``make()`` gives for ``objects``, made once while the same objects are shown.
+
+    The memo keeps the objects it was made for and compares them by identity, so a step
+    that shows the same array as the previous one costs no formatting, and a different
+    object (even one at a reused address) is formatted anew.
+    """
+    seen = memo.get(key)
+    if seen is not None and len(seen[0]) == len(objects) and all(a is b for a, b in zip(seen[0], objects)):
+        return seen[1]
+    text = make()
+    memo[key] = (objects, text)
+    return text
