@@ -40,4 +40,5 @@ autodoc_typehints = "description"
 autodoc_default_options = {"members": True, "show-inheritance": False}
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
+napoleon_use_ivar = True  # Attributes sections as fields: no second description of an attribute autodoc lists
 nitpicky = False

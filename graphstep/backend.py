@@ -159,7 +159,7 @@ def run_dot(source: str, fmt: str = "svg", executable: tuple[str, str] | None = 
         DOT text.
     fmt : str
         Graphviz's output format (``svg``, ``pdf``...).
-    executable : (kind, path), optional
+    executable : tuple of (str, Path), optional
         From :func:`available_backends` (default: :func:`find_executable`).
 
     Returns

@@ -83,7 +83,6 @@ _MAX_DURATION = 60_000
 
 _FRAME_FORMATS = ("svg", "png")
 _HIDEABLE = ("values", "expressions", "locals", "adjoints", "tangents")
-_STEP_SUFFIXES = {".html": "html", ".htm": "html", ".gif": "gif", ".apng": "apng", ".png": "apng"}
 
 
 class _Parser(argparse.ArgumentParser):

@@ -25,6 +25,15 @@ class Edge(NamedTuple):
     Data flows from ``tail`` to ``head``; the edge carries ``d head / d tail``
     (:meth:`Graph.local`). ``x * x`` has two edges from ``x``, at positions 0 and 1.
 
+    Parameters
+    ----------
+    tail : int
+        The argument's node.
+    head : int
+        The node that uses it.
+    pos : int
+        Which argument of ``head`` it is.
+
     Examples
     --------
     >>> import graphstep as gs

@@ -31,9 +31,9 @@ import numpy as np
 
 from graphstep.build.trace import Var, precedence
 from graphstep.domain import value_problems
+from graphstep.edge_locals import EdgeLocals
 from graphstep.edges import Edge, EdgeArrays
 from graphstep.errors import InputError
-from graphstep.ops import jacobians as jac
 from graphstep.ops.table import CONST, INPUT, OPS, as_value, format_op
 from graphstep.text import EXPR_LIMIT
 
@@ -62,7 +62,7 @@ ARG = "arg"
 _NO_PARAMS: Mapping[str, Any] = MappingProxyType({})  # shared by every node without params
 
 
-class Graph:
+class Graph(EdgeLocals):
     """An expression as a DAG: values on nodes, local derivatives on edges.
 
     Build one with :func:`graphstep.parse` or :func:`graph`; every reader (the
@@ -153,6 +153,10 @@ class Graph:
     def is_scalar(self) -> bool:
         """True when every value in the graph is a scalar float.
 
+        Returns
+        -------
+        bool
+
         Examples
         --------
         >>> import graphstep as gs
@@ -164,6 +168,11 @@ class Graph:
     @cached_property
     def value_array(self) -> np.ndarray:
         """The values of a scalar graph as one float array, by node id.
+
+        Returns
+        -------
+        numpy.ndarray
+            One float per node.
 
         Examples
         --------
@@ -208,11 +217,41 @@ class Graph:
             raise InputError(f"no input named {name!r}; the inputs are: {known}") from None
 
     def node(self, name: str) -> int:
-        """The node id of the input called ``name``: the same as :meth:`input_node`."""
+        """The node id of the input called ``name``: the same as :meth:`input_node`.
+
+        Parameters
+        ----------
+        name : str
+            An input name (one of :attr:`inputs`).
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        InputError
+            When there is no such input; the message lists the inputs.
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> gs.parse("x * y", x=1.0, y=2.0).node("y")
+        1
+        """
         return self.input_node(name)
 
     def op(self, node: int) -> str:
         """The op of ``node``: ``"input"``, ``"const"`` or the op's name (``"mul"``, ...).
+
+        Parameters
+        ----------
+        node : int
+            A node id, ``0 .. len(g) - 1``.
+
+        Returns
+        -------
+        str
 
         Examples
         --------
@@ -226,6 +265,15 @@ class Graph:
     def args(self, node: int) -> tuple[int, ...]:
         """The node ids of ``node``'s arguments, in order (repeats allowed: ``x*x``).
 
+        Parameters
+        ----------
+        node : int
+            A node id, ``0 .. len(g) - 1``.
+
+        Returns
+        -------
+        tuple of int
+
         Examples
         --------
         >>> import graphstep as gs
@@ -238,6 +286,15 @@ class Graph:
     def value_of(self, node: int) -> Any:
         """The value of ``node``: a float, or a numpy array for a tensor.
 
+        Parameters
+        ----------
+        node : int
+            A node id, ``0 .. len(g) - 1``.
+
+        Returns
+        -------
+        float or numpy.ndarray
+
         Examples
         --------
         >>> import graphstep as gs
@@ -248,6 +305,15 @@ class Graph:
 
     def shape_of(self, node: int) -> tuple[int, ...]:
         """The shape of ``node``'s value, ``()`` for a scalar.
+
+        Parameters
+        ----------
+        node : int
+            A node id, ``0 .. len(g) - 1``.
+
+        Returns
+        -------
+        tuple of int
 
         Examples
         --------
@@ -261,6 +327,15 @@ class Graph:
     def label(self, node: int) -> str:
         """The display name of ``node``: an input's name, a constant's value, ``u1``...
 
+        Parameters
+        ----------
+        node : int
+            A node id, ``0 .. len(g) - 1``.
+
+        Returns
+        -------
+        str
+
         Examples
         --------
         >>> import graphstep as gs
@@ -272,6 +347,15 @@ class Graph:
     def params(self, node: int) -> Mapping[str, Any]:
         """The op parameters of ``node`` (``axis``, ``shape``...), read-only; empty when none.
 
+        Parameters
+        ----------
+        node : int
+            A node id, ``0 .. len(g) - 1``.
+
+        Returns
+        -------
+        Mapping
+
         Examples
         --------
         >>> import graphstep as gs
@@ -282,6 +366,10 @@ class Graph:
 
     def edges(self) -> Iterator[Edge]:
         """Every edge as an :class:`Edge` ``(tail, head, pos)``, in node order.
+
+        Returns
+        -------
+        iterator of Edge
 
         Examples
         --------
@@ -296,6 +384,10 @@ class Graph:
     @cached_property
     def users(self) -> list[list[Edge]]:
         """For each node, the edges leaving it (as :class:`Edge`), in node order of their heads.
+
+        Returns
+        -------
+        list of list of Edge
 
         Examples
         --------
@@ -312,6 +404,10 @@ class Graph:
     def active(self) -> list[bool]:
         """For each node, whether it depends on some input (so can carry a gradient).
 
+        Returns
+        -------
+        list of bool
+
         Examples
         --------
         >>> import graphstep as gs
@@ -327,6 +423,10 @@ class Graph:
     @cached_property
     def labels(self) -> list[str]:
         """Display names by node id: input names, constants' values, ``u1``, ``u2``, ...
+
+        Returns
+        -------
+        list of str
 
         Examples
         --------
@@ -363,6 +463,15 @@ class Graph:
     def expr(self, node: int) -> str:
         """The sub-expression ``node`` computes, as text (cut with ``…`` past :data:`EXPR_LIMIT`).
 
+        Parameters
+        ----------
+        node : int
+            A node id, ``0 .. len(g) - 1``.
+
+        Returns
+        -------
+        str
+
         Examples
         --------
         >>> import graphstep as gs
@@ -371,129 +480,6 @@ class Graph:
         ('exp(x^2)', 'x * exp(x^2)')
         """
         return self._exprs[node]
-
-    # --- local derivatives -----------------------------------------------------------
-    def local(self, head: int, pos: int, cache: bool = True) -> Any:
-        """The local derivative ``d head / d (argument pos)`` on edge ``(head, pos)``.
-
-        Parameters
-        ----------
-        head, pos : int
-            The edge: argument ``pos`` of node ``head``.
-        cache : bool, optional
-            Keep the result on the graph for the next call (the default). With
-            ``False`` a cached value is still used, but a new one is not kept: a pass
-            over a large tensor graph then frees each Jacobian once it is used.
-
-        Returns
-        -------
-        float or Jacobian
-            A float for scalar edges, a :class:`~graphstep.ops.jacobians.Jacobian` for tensors.
-
-        Examples
-        --------
-        >>> import graphstep as gs
-        >>> g = gs.parse("x * sin(y)", x=2.0, y=0.0)
-        >>> g.local(g.output, 0), g.local(g.output, 1), g.local(2, 0)
-        (0.0, 2.0, 1.0)
-        """
-        cached = self._locals.get((head, pos))
-        if cached is None:
-            cached = self._compute_local(head, pos)
-            if cache:
-                self._locals[(head, pos)] = cached
-        return cached
-
-    def _compute_local(self, head: int, pos: int) -> Any:
-        op = OPS[self._ops[head]]
-        args = tuple(self._values[a] for a in self._args[head])
-        out = self._values[head]
-        out_shape = np.shape(out)
-        with np.errstate(all="ignore"):
-            if op.elementwise:
-                if op.constant_local:
-                    d = op.constant_local[pos]
-                    return d if out_shape == () else jac.Scale(d, out_shape)
-                d = op.local[pos](args, out, self._params[head])
-                if out_shape == ():
-                    return float(d)
-                d = np.broadcast_to(np.asarray(d, dtype=float), out_shape)
-                return jac.Diagonal(d, f"diag({self.formula(head, pos)})")
-            labels = tuple(self.labels[a] for a in self._args[head]) + (self.labels[head],)
-            result = op.jacobian(pos, args, out, self._params[head], labels)
-        if isinstance(result, jac.Jacobian) and out_shape == () and result.in_shape == ():
-            return float(result.vjp(1.0))
-        return result
-
-    def scalar_locals(self) -> np.ndarray:
-        """The local derivative of every edge of a scalar graph, computed op by op with numpy.
-
-        Indexed like :attr:`edge_arrays`: edge ``offsets[n] + k`` is argument ``k`` of
-        node ``n``. Nothing is cached (a fresh array each call).
-
-        Returns
-        -------
-        numpy.ndarray
-            One float per edge.
-
-        Examples
-        --------
-        >>> import graphstep as gs
-        >>> gs.parse("x * sin(y)", x=2.0, y=0.0).scalar_locals().tolist()
-        [1.0, 0.0, 2.0]
-        """
-        edges = self.edge_arrays
-        values = self.value_array
-        local = np.zeros(len(edges.tails))
-        with np.errstate(all="ignore"):
-            for op_name, heads in edges.groups.items():
-                if op_name in (INPUT, CONST):
-                    continue
-                op = OPS[op_name]
-                first = edges.offsets[heads]
-                if not op.elementwise:  # structural ops on scalars: edge by edge
-                    for node in heads.tolist():
-                        for pos in range(self._arity[node]):
-                            local[edges.offsets[node] + pos] = self.local(node, pos)
-                    continue
-                arg_values = tuple(values[edges.tails[first + k]] for k in range(op.arity))
-                for pos in range(op.arity):
-                    if op.constant_local:
-                        local[first + pos] = op.constant_local[pos]
-                    else:
-                        local[first + pos] = op.local[pos](arg_values, values[heads], {})
-        return local
-
-    def formula(self, head: int, pos: int) -> str:
-        """The readable formula of the local derivative on edge ``(head, pos)``.
-
-        Examples
-        --------
-        >>> import graphstep as gs
-        >>> g = gs.parse("sin(x) * y", x=0.0, y=2.0)
-        >>> g.formula(1, 0), g.formula(3, 0)
-        ('cos(x)', 'y')
-        """
-        op = OPS[self._ops[head]]
-        if not op.elementwise:
-            return jac.formula_of(self.local(head, pos))
-        arg_ids = self._args[head]
-        labels = tuple(self.labels[a] for a in arg_ids)
-        consts = tuple(self._values[a] if self._ops[a] == CONST else None for a in arg_ids)
-        values = tuple(self._values[a] for a in arg_ids)  # a tie shows in the formula
-        return op.formula[pos](labels, consts, self.labels[head], values)
-
-    def edge_formula(self, head: int, pos: int) -> str:
-        """The formula as shown on an edge: :meth:`formula`, or ``diag(...)``/``I`` for tensors.
-
-        Examples
-        --------
-        >>> import graphstep as gs
-        >>> gs.parse("sum(sin(v))", v=[0.0, 1.0]).edge_formula(1, 0)
-        'diag(cos(v))'
-        """
-        local = self.local(head, pos)
-        return local.formula if isinstance(local, jac.Jacobian) else self.formula(head, pos)
 
     # --- re-evaluation -----------------------------------------------------------------
     def evaluate(self, values: dict[str, Any]) -> Any:
@@ -530,6 +516,12 @@ class Graph:
     @cached_property
     def nx(self) -> nx.MultiDiGraph:
         """The networkx ``MultiDiGraph``: one edge per use of a value, keyed by position.
+
+        Returns
+        -------
+        networkx.MultiDiGraph
+            Node attributes :data:`OP`, :data:`LABEL`, :data:`EXPR`, :data:`VALUE`,
+            :data:`SHAPE`; edge attributes :data:`LOCAL`, :data:`FORMULA`, :data:`ARG`.
 
         Examples
         --------

@@ -38,51 +38,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from graphstep.algorithms.paths import paths_report
 from graphstep.console import internal_error_text, one_line
 from graphstep.errors import GraphstepError, InputError
-from graphstep.export.image import render
 from graphstep.export.stepper import steps
-from graphstep.export.steps_files import write_steps
 from graphstep.graph import Graph
-from graphstep.report import grad_report, inputs_text
-from graphstep.steps.model import MODES, Mode
-from graphstep.steps.select import step_index
+from graphstep.repl_commands import ALIASES, HELP, ReplCommands
+from graphstep.report import inputs_text
+from graphstep.steps.model import MODES
 
 __all__ = ["Repl", "COMMANDS", "HELP", "FAILED"]
 
 #: Exit status of a piped (non-interactive) session in which some command failed.
 FAILED = 2
 
-#: One line of help per command, by its main name.
-HELP = {
-    "next": "n [K]            forward one step (or K steps)",
-    "prev": "p [K]            back one step (or K steps)",
-    "goto": "g N              jump to step N (1 to the number of steps; first, last, -1 = last)",
-    "step": ". or l           print the current step again",
-    "list": "list             every step's title, the current one marked >",
-    "mode": "mode NAME [WRT]  switch mode: " + ", ".join(MODES),
-    "wrt": "wrt NAME         the input to differentiate with respect to",
-    "paths": "paths [NAME]     the table of paths with their factors and products, and the sum",
-    "grad": "grad             value, gradients and the tables of paths",
-    "show": "show [FILE|png]  write the current step's picture (SVG by default) and print its path",
-    "save": "save [OUT]       write the player and all frames; OUT may be dir/, .html, .gif, .apng",
-    "help": "help [CMD]       this list",
-    "quit": "q                leave (Ctrl-D too)",
-}
-_ALIASES = {
-    "n": "next", "next": "next", "p": "prev", "prev": "prev", "previous": "prev", "b": "prev",
-    "back": "prev", "g": "goto", "goto": "goto", "go": "goto", "jump": "goto", ".": "step",
-    "l": "step", "step": "step", "current": "step", "list": "list", "ls": "list",
-    "mode": "mode", "m": "mode", "wrt": "wrt", "paths": "paths", "grad": "grad", "show": "show",
-    "save": "save", "help": "help", "h": "help", "?": "help", "q": "quit", "quit": "quit",
-    "exit": "quit",
-}
 #: Every command word the REPL understands (aliases included).
-COMMANDS = tuple(_ALIASES)
+COMMANDS = tuple(ALIASES)
 
 
-class Repl:
+class Repl(ReplCommands):
     """An interactive stepper over graph ``g``; :meth:`run` reads commands until ``q``/EOF.
 
     Parameters
@@ -145,7 +118,19 @@ class Repl:
 
     @property
     def directory(self) -> Path:
-        """Where ``show`` and ``save`` write; created on first use."""
+        """Where ``show`` and ``save`` write; created on first use.
+
+        Returns
+        -------
+        Path
+
+        Examples
+        --------
+        >>> import graphstep as gs, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> Repl(gs.parse("2*x", x=1.0), directory=folder).directory == Path(folder)
+        True
+        """
         if self._directory is None:
             self._directory = Path(tempfile.mkdtemp(prefix="graphstep-repl-"))
         self._directory.mkdir(parents=True, exist_ok=True)
@@ -158,13 +143,39 @@ class Repl:
 
     # --- output --------------------------------------------------------------------------
     def say(self, text: str = "") -> None:
-        """Write ``text`` and a new line to ``stdout``."""
+        r"""Write ``text`` and a new line to ``stdout``.
+
+        Parameters
+        ----------
+        text : str
+            One or more lines (a line break is added).
+
+        Examples
+        --------
+        >>> import io, graphstep as gs
+        >>> session = Repl(gs.parse("2*x", x=1.0), stdout=io.StringIO(), stderr=io.StringIO())
+        >>> session.say("hello"); session.stdout.getvalue()
+        'hello\n'
+        """
         self._warnings()
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
     def complain(self, text: str) -> None:
-        """Write ``error: TEXT`` on one line to ``stderr`` and count a failure."""
+        r"""Write ``error: TEXT`` on one line to ``stderr`` and count a failure.
+
+        Parameters
+        ----------
+        text : str
+            The message.
+
+        Examples
+        --------
+        >>> import io, graphstep as gs
+        >>> session = Repl(gs.parse("2*x", x=1.0), stdout=io.StringIO(), stderr=io.StringIO())
+        >>> session.complain("bad"); session.stderr.getvalue()
+        'error: bad\n'
+        """
         self._warnings()
         self.failures += 1
         self.stderr.write("error: " + one_line(text) + "\n")
@@ -268,7 +279,7 @@ class Repl:
         if not words:
             return True
         word, rest = words[0].lower(), words[1:]
-        name = _ALIASES.get(word)
+        name = ALIASES.get(word)
         if name is None:
             self.complain(f"unknown command {word!r}; type help for the list")
             return True
@@ -293,151 +304,6 @@ class Repl:
         if self._flush_warnings is not None:
             self._flush_warnings()
 
-    # --- commands ------------------------------------------------------------------------
-    def _count(self, rest: list[str], command: str) -> int:
-        if not rest:
-            return 1
-        if len(rest) > 1 or not rest[0].lstrip("-").isdigit():
-            raise InputError(f"{command} takes an optional number of steps, got {' '.join(rest)!r}")
-        return int(rest[0])
-
-    def _move(self, delta: int) -> None:
-        s = self.stepper
-        target = min(max(s.index + delta, 0), len(s) - 1)
-        if target == s.index:
-            edge = "last" if delta > 0 else "first"
-            self.say(f"(already at the {edge} step, {s.index + 1} of {len(s)})")
-            return
-        s.goto(target)
-        self.show_current()
-
-    def do_next(self, rest: list[str]) -> None:
-        """The ``next`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        self._move(self._count(rest, "next"))
-
-    def do_prev(self, rest: list[str]) -> None:
-        """The ``prev`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        self._move(-self._count(rest, "prev"))
-
-    def do_goto(self, rest: list[str]) -> None:
-        """The ``goto`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        total = len(self.stepper)
-        if len(rest) != 1:
-            raise InputError(f"goto takes one step number from 1 to {total}, e.g. g 2")
-        try:
-            index = step_index(rest[0], total)
-        except ValueError:
-            raise InputError(f"goto {rest[0]!r}: expected a step number from 1 to {total}") from None
-        except IndexError:
-            raise InputError(f"goto {rest[0]}: there are steps 1 to {total}") from None
-        self.stepper.goto(index)
-        self.show_current()
-
-    def _no_arguments(self, rest: list[str], command: str) -> None:
-        if rest:
-            raise InputError(f"{command} takes no argument, got {' '.join(rest)!r}")
-
-    def do_step(self, rest: list[str]) -> None:
-        """The ``step`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        self._no_arguments(rest, "step")
-        self.show_current()
-
-    def do_list(self, rest: list[str]) -> None:
-        """The ``list`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        self._no_arguments(rest, "list")
-        s = self.stepper
-        width = len(str(len(s)))
-        for k, step in enumerate(s):
-            marker = ">" if k == s.index else " "
-            title = step.title or step.text
-            self.say(f"{marker} {k + 1:>{width}}  {' '.join(str(title).split())}")
-
-    def do_mode(self, rest: list[str]) -> None:
-        """The ``mode`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        if not rest or len(rest) > 2:
-            current = self.stepper.mode
-            raise InputError(f"mode takes a name and an optional input: mode NAME [WRT]; the modes "
-                             f"are {', '.join(MODES)} (now {current})")
-        mode = rest[0].lower()
-        wrt = rest[1] if len(rest) == 2 else None
-        keeps_wrt = (Mode.PATHS, Mode.FORWARD_MODE)  # the modes that differentiate by one input
-        if wrt is None and mode in keeps_wrt and self.stepper.mode in keeps_wrt:
-            wrt = getattr(self.stepper, "wrt", None)
-        self.stepper = self._make_stepper(mode, wrt)
-        self.say(f"mode {self.stepper.mode}: {len(self.stepper)} steps")
-        self.show_current()
-
-    def do_wrt(self, rest: list[str]) -> None:
-        """The ``wrt`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        if len(rest) != 1:
-            raise InputError(f"wrt takes one input name: {', '.join(self.graph.inputs)}")
-        self.stepper = self._make_stepper(self.stepper.mode, rest[0])
-        self.say(f"mode {self.stepper.mode} with respect to {rest[0]}: {len(self.stepper)} steps")
-        self.show_current()
-
-    def do_paths(self, rest: list[str]) -> None:
-        """The ``paths`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        if len(rest) > 1:
-            raise InputError("paths takes at most one input name")
-        names = rest or ([self.stepper.wrt] if getattr(self.stepper, "wrt", None) else self.graph.inputs)
-        for k, name in enumerate(names):
-            if k:
-                self.say()
-            self.say(paths_report(self.graph, name))
-
-    def do_grad(self, rest: list[str]) -> None:
-        """The ``grad`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        self._no_arguments(rest, "grad")
-        self.say(grad_report(self.graph, check=False))
-
-    def do_show(self, rest: list[str]) -> None:
-        """The ``show`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        if len(rest) > 1:
-            raise InputError("show takes at most one argument: a file name, or svg/png")
-        s = self.stepper
-        fmt, path = "svg", None
-        if rest and rest[0].lower() in ("svg", "png", "dot", "pdf"):
-            fmt = rest[0].lower()
-        elif rest:
-            path = Path(rest[0])
-            if not path.suffix:
-                raise InputError(f"show {rest[0]}: give the file a suffix (.svg, .png, .dot)")
-        if path is None:
-            wrt = f"-{s.wrt}" if getattr(s, "wrt", None) else ""
-            path = self.directory / f"{s.mode}{wrt}-step{s.index + 1:03d}.{fmt}"
-        written = render(s, path)
-        self.say(f"wrote {Path(written).resolve()}")
-
-    def do_save(self, rest: list[str]) -> None:
-        """The ``save`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        if len(rest) > 1:
-            raise InputError("save takes at most one argument: dir/, FILE.html, FILE.gif or FILE.apng")
-        s = self.stepper
-        if rest:
-            written = write_steps(s, rest[0])
-            where = rest[0] if len(written) > 1 else str(written[0])
-            self.say(f"wrote {Path(where).resolve()} ({len(s)} steps)")
-            return
-        wrt = f"-{s.wrt}" if getattr(s, "wrt", None) else ""
-        stem = f"{s.mode}{wrt}"
-        player = write_steps(s, str(self.directory / f"{stem}.html"))[0]
-        frames = write_steps(s, str(self.directory / f"{stem}-frames") + "/")
-        self.say(f"wrote the player {Path(player).resolve()}")
-        self.say(f"wrote {len(frames)} frames to {(self.directory / f'{stem}-frames').resolve()}")
-
-    def do_help(self, rest: list[str]) -> None:
-        """The ``help`` command (see :data:`HELP`); ``rest`` are its arguments."""
-        if rest:
-            name = _ALIASES.get(rest[0].lower())
-            if name is None:
-                raise InputError(f"no command {rest[0]!r}; type help for the list")
-            self.say(HELP[name])
-            return
-        self.say("commands:")
-        for text in HELP.values():
-            self.say("  " + text)
-        self.say("  (Enter repeats n in a terminal; # starts a comment)")
-
     # --- line editing --------------------------------------------------------------------
     def _complete(self, text: str, state: int) -> str | None:
         import readline
@@ -445,7 +311,7 @@ class Repl:
         line = readline.get_line_buffer()
         words = line.split()
         if len(words) <= 1 and not line.endswith(" "):
-            options = [w for w in _ALIASES if len(w) > 1]
+            options = [w for w in ALIASES if len(w) > 1]
         elif words[0] in ("mode", "m") and (len(words) == 1 or (len(words) == 2 and not line.endswith(" "))):
             options = list(MODES)
         else:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from enum import Enum
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -29,6 +30,7 @@ import numpy as np
 __all__ = [
     "EXPR_LIMIT",
     "JacobianLike",
+    "WordEnum",
     "SUBSCRIPTS",
     "SUPERSCRIPTS",
     "subscript",
@@ -60,13 +62,57 @@ SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 @runtime_checkable
 class JacobianLike(Protocol):
-    """What the formatters read of a structured Jacobian (``graphstep.ops.jacobians.Jacobian``)."""
+    """What the formatters read of a structured Jacobian (``graphstep.ops.jacobians.Jacobian``).
+
+    Attributes
+    ----------
+    formula : str
+        The derivative as text.
+    kind : str
+        Its structure (``diagonal``, ``kronecker``...).
+    out_shape, in_shape : tuple of int
+        The shapes of the output and of the input.
+    shape : tuple of int
+        ``(output size, input size)``.
+
+    Examples
+    --------
+    >>> from graphstep.ops.jacobians import Diagonal
+    >>> import numpy as np
+    >>> isinstance(Diagonal(np.ones(2), "diag(x)"), JacobianLike), isinstance(2.0, JacobianLike)
+    (True, False)
+    """
 
     formula: str
     kind: str
     out_shape: tuple[int, ...]
     in_shape: tuple[int, ...]
     shape: tuple[int, int]
+
+
+class WordEnum(str, Enum):
+    """An Enum whose members equal, print and format as their (public) string values.
+
+    The base of the choices users may also pass as words (modes, step kinds, outputs).
+
+    Parameters
+    ----------
+    value : str
+        A member's word: ``Mode("reverse")`` is ``Mode.REVERSE``.
+
+    Examples
+    --------
+    >>> class Colour(WordEnum):
+    ...     RED = "red"
+    >>> Colour.RED == "red", str(Colour.RED), f"{Colour.RED:>5}", Colour("red") is Colour.RED
+    (True, 'red', '  red', True)
+    """
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
 
 
 def _is_jacobian(value: Any) -> bool:

@@ -9,6 +9,9 @@ starts; its ``dot_backend`` fixture says which. ``GRAPHSTEP_DOT=graphviz-pure py
 marked and still runs a layout program fails and says to mark it, so no picture test
 can silently use just one backend.
 
+Fixtures. ``xexp`` and ``g`` are the slides' example x·exp(x²) at x = 1.5, the graph
+most picture and step tests draw.
+
 Hypothesis. The ``graphstep`` profile (the default: ``make test``, CI) is derandomized,
 keeps no example database and has no deadline, so every run is the same run.
 ``HYPOTHESIS_PROFILE=fuzz`` (``make fuzz``) draws fresh random examples, 20 times as many
@@ -23,6 +26,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+import graphstep as gs
 from graphstep import backend
 
 # -- hypothesis profiles -------------------------------------------------------------------
@@ -119,3 +123,18 @@ def dot_backend(request, monkeypatch):
         return None
     monkeypatch.setenv(backend.ENV_VAR, BACKENDS[name])
     return name
+
+
+# -- shared graphs -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def xexp():
+    """The slides' example ``x * exp(x^2)`` at x = 1.5 (the picture and export tests)."""
+    return gs.parse("x * exp(x^2)", x=1.5)
+
+
+@pytest.fixture
+def g():
+    """The same graph for the step tests: x=0, 2=1, u1=2, u2=3, u3=4."""
+    return gs.parse("x * exp(x^2)", x=1.5)

@@ -23,11 +23,6 @@ def executable(dot_backend):
     return kind, os.environ[backend.ENV_VAR]
 
 
-@pytest.fixture
-def xexp():
-    return gs.parse("x * exp(x^2)", x=1.5)
-
-
 @pytest.mark.backend
 def test_svg_through_every_backend(executable, xexp, tmp_path):
     kind, path = executable

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gc
+import math
 import warnings
 
+import networkx as nx
 import numpy as np
 import pytest
 
 import graphstep as gs
 from graphstep.edges import Edge, EdgeArrays
 from graphstep.errors import DomainError, DomainWarning, InputError
+from graphstep.graph import EXPR, FORMULA, LABEL, LOCAL, OP, SHAPE, VALUE
 
 
 def test_every_list_of_edges_uses_one_edge_tuple():
@@ -123,3 +126,41 @@ def test_evaluate_leaves_the_graph_unchanged():
     g = gs.parse("x**2 + y", x=1.0, y=0.5)
     assert g.evaluate({"x": 3.0}) == 9.5
     assert g.value == 1.5 and g.value_of(g.input_node("x")) == 1.0
+
+
+def test_x_times_x_has_two_edges_and_two_paths():
+    g = gs.parse("x*x", x=3.0)
+    assert isinstance(g.nx, nx.MultiDiGraph)
+    assert g.nx.number_of_edges(0, 1) == 2
+    assert [p.product for p in gs.paths(g, "x")] == [3.0, 3.0]
+    assert gs.grad(g, "x") == 6.0
+
+
+def test_node_and_edge_attributes():
+    g = gs.parse("x * exp(x**2)", x=1.5)
+    G = g.nx
+    out = G.nodes[g.output]
+    assert out[OP] == "mul" and out[LABEL] == "u3" and out[EXPR] == "x * exp(x^2)"
+    assert out[VALUE] == pytest.approx(1.5 * math.exp(2.25)) and out[SHAPE] == ()
+    assert G.nodes[0][OP] == "input" and G.nodes[1][OP] == "const"
+    exp_node = next(n for n, op in G.nodes(data=OP) if op == "exp")
+    ((tail, head, key, data),) = [e for e in G.edges(keys=True, data=True) if e[1] == exp_node]
+    assert data[FORMULA] == "exp(u1)" and data[LOCAL] == pytest.approx(math.exp(2.25))
+    assert G.graph["output"] == g.output and g.inputs == ["x"]
+    assert g.value == pytest.approx(1.5 * math.exp(2.25))
+
+
+def test_same_expression_same_graph_every_time():
+    def snapshot():
+        g = gs.parse("tanh(a*b + c) * a - sum([a, b, c])", a=0.1, b=0.2, c=0.3)
+        return (list(g.nx.nodes(data=LABEL)), list(g.nx.edges(keys=True, data=FORMULA)))
+
+    assert snapshot() == snapshot()
+
+
+def test_tensor_edges_carry_jacobians_scalar_edges_floats():
+    g = gs.parse("sum(tanh(W @ v))", W=np.ones((3, 2)) * 0.1, v=np.array([1.0, 2.0]))
+    kinds = {g.op(h): type(g.local(h, p)).__name__ for t, h, p in g.edges()}
+    assert kinds == {"matmul": "MatmulRight", "tanh": "Diagonal", "sum": "Reduction"}
+    assert g.edge_formula(3, 0) == "diag(1 - u2²)"
+    assert isinstance(gs.parse("x*y", x=1.0, y=2.0).local(2, 0), float)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import graphstep as gs
-from graphstep.repl import COMMANDS, HELP, Repl
+from graphstep.repl import COMMANDS, FAILED, HELP, Repl
 
 X = 1.5
 E = math.exp(X * X)  # e^{x^2} = 9.48774
@@ -131,3 +131,45 @@ def test_grad_and_list_in_process():
     titles = [step.title for step in gs.steps(g, "reverse")]
     assert re.search(rf">\s+3\s+{re.escape(titles[2])}", text)
     assert err.getvalue() == ""
+
+
+def run(*args: str, stdin: str | None = None, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "graphstep.cli", *args], input=stdin,
+                          capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_a_piped_repl_whose_commands_failed_exits_2():
+    result = run("repl", "x*y", "--at", "x=2", "--at", "y=3", stdin="n\nfly away\nn\nq\n")
+    assert result.returncode == FAILED == 2
+    assert result.stderr == "error: unknown command 'fly'; type help for the list\n"
+    assert "[step 3 of" in result.stdout  # the commands after the failure still ran
+
+
+def test_a_piped_repl_without_failures_exits_0():
+    result = run("repl", "x*y", "--at", "x=2", "--at", "y=3", stdin="n\npaths\ngrad\nq\n")
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_a_bug_in_a_repl_command_is_one_line_and_the_session_goes_on(monkeypatch):
+    out, err = io.StringIO(), io.StringIO()
+    repl = Repl(gs.parse("sin(x)", x=0.5), stdout=out, stderr=err)
+
+    def broken(rest):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(repl, "do_grad", broken)
+    assert repl.run(io.StringIO("grad\nn\n")) == FAILED
+    assert err.getvalue() == ("error: internal error: RuntimeError: boom; please report it, run with "
+                              "--debug for the traceback\n")
+    assert "[step 2 of" in out.getvalue()
+
+
+def test_repl_paths_prints_the_paths_table():
+    """``paths`` in the REPL prints the table (gs.paths' PathList repr), never a generator."""
+    out = io.StringIO()
+    g = gs.parse("x * exp(x^2)", x=1.5)
+    Repl(g, stdout=out, stderr=out).run(io.StringIO("paths x\nq\n"))
+    text = out.getvalue()
+    assert "generator object" not in text
+    assert "paths from the output back to x: 2" in text
+    assert "42.69" in text and "9.488" in text and "52.18" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from graphstep.gallery.examples import EXAMPLES
 from graphstep.ops.jacobians import Diagonal
 from graphstep.text import (
     describe_value,
@@ -106,3 +107,25 @@ def test_text_imports_nothing_from_graphstep_but_errors():
     modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     modules |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
     assert {m for m in modules if m and m.startswith("graphstep")} <= {"graphstep.errors"}
+
+
+def test_format_value_and_local():
+    assert format_value(52.1825470999719) == "52.18"
+    assert format_value(-0.0) == "0" and format_value(float("nan")) == "nan"
+    assert format_value(1e-7) == "1e-07"
+    assert format_value(np.array([0.5, -1.0, 2.0])) == "[0.5, -1, 2]"
+    assert format_value(np.array([[1.0, 2.0], [3.0, 4.0]])) == "[[1, 2], [3, 4]]"
+    big = np.linspace(-1.5, 2.25, 12).reshape(4, 3)
+    assert format_value(big) == "4×3 in [-1.5, 2.25]"
+    assert format_value(np.array([1.0, np.nan] * 5)) == "(10,) in [1, 1], 5 nan/inf"
+    assert format_local(2.0) == "2"
+    g = EXAMPLES["two-layer-tanh"].graph()
+    assert format_local(g.local(19, 0)) == "1×12 reduction"
+
+
+def test_pretty():
+    assert pretty("u12 + x^2") == "u₁₂ + x²"
+    assert pretty("x * exp(u1)") == "x·exp(u₁)"
+    assert pretty("x^2.5") == "x^2.5" and pretty("W1.T") == "W1.T"
+    assert pretty("u12 = u11^2.") == "u₁₂ = u₁₁²."
+    assert pretty("log2(x)") == "log2(x)"  # a function name keeps its digits

@@ -1,0 +1,1 @@
+"""Pure functions of a Graph: reverse and forward accumulation, Jacobians, path sums, gradient checks."""

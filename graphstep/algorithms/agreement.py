@@ -23,6 +23,19 @@ class Agreement(NamedTuple):
     """The verdict of :func:`agree`: ``ok``, and the largest difference found.
 
     It unpacks as ``ok, max_difference = agree(a, b)``.
+
+    Attributes
+    ----------
+    ok : bool
+        Every entry agrees.
+    max_difference : float
+        The largest difference over the entries that are not equal.
+
+    Examples
+    --------
+    >>> ok, max_difference = agree([1.0, 2.0], [1.0, 2.5])
+    >>> ok, max_difference
+    (False, 0.5)
     """
 
     ok: bool

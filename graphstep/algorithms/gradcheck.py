@@ -23,7 +23,29 @@ __all__ = ["GradCheck", "CheckRow", "gradcheck", "central_difference"]
 
 @dataclass(frozen=True)
 class CheckRow:
-    """One compared entry: input, element index, analytic, numeric, errors, verdict."""
+    """One compared entry: input, element index, analytic, numeric, errors, verdict.
+
+    Parameters
+    ----------
+    input : str
+        The input.
+    index : tuple of int
+        The element, ``()`` for a scalar input.
+    analytic, numeric : float
+        Reverse accumulation's and the central difference's derivative.
+    abs_error, rel_error : float
+        Their absolute and relative difference.
+    ok : bool
+        Whether they agree within the tolerances.
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> report = gradcheck(gs.parse("sum(v**3)", v=[1.0, 2.0]))
+    >>> row = report.rows[0]
+    >>> row.input, row.index, row.analytic, row.ok
+    ('v', (0,), 3.0, True)
+    """
 
     input: str
     index: tuple[int, ...]
@@ -38,6 +60,19 @@ class CheckRow:
 class GradCheck:
     """The result of :func:`gradcheck`; ``ok`` is true when every row agrees.
 
+    Parameters
+    ----------
+    rows : tuple of CheckRow
+        One row per compared element.
+    eps : float
+        The central differences' relative step.
+    rtol, atol : float
+        The tolerances.
+    skipped : dict
+        ``{input: number of elements not checked}`` (large inputs are sampled).
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> report = gradcheck(gs.parse("sum(v**3)", v=[1.0, 2.0]))
     >>> report.ok, [row.analytic for row in report.rows]
@@ -52,10 +87,37 @@ class GradCheck:
 
     @property
     def ok(self) -> bool:
+        """Whether every row agrees.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> report = gradcheck(gs.parse("sum(v**3)", v=[1.0, 2.0]))
+        >>> report.ok
+        True
+        """
         return all(row.ok for row in self.rows)
 
     @property
     def max_rel_error(self) -> float:
+        """The largest relative error over the rows.
+
+        Returns
+        -------
+        float
+            0 when there are no rows.
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> report = gradcheck(gs.parse("sum(v**3)", v=[1.0, 2.0]))
+        >>> report.max_rel_error < 1e-8
+        True
+        """
         return max((row.rel_error for row in self.rows), default=0.0)
 
     def __bool__(self) -> bool:

@@ -89,6 +89,10 @@ class Path:
     def product(self) -> Any:
         """The product of the factors, output side first (a float, or a Jacobian for tensors).
 
+        Returns
+        -------
+        float or Jacobian
+
         Examples
         --------
         >>> import graphstep as gs
@@ -128,6 +132,15 @@ class Path:
     def formulas(self, g: Graph) -> list[str]:
         """Each factor's formula, in chain order (``g`` is the graph the path belongs to).
 
+        Parameters
+        ----------
+        g : Graph
+            The graph the path belongs to.
+
+        Returns
+        -------
+        list of str
+
         Examples
         --------
         >>> import graphstep as gs
@@ -139,6 +152,15 @@ class Path:
 
     def describe(self, g: Graph) -> str:
         """The path as one line: its route, its factors' formulas and their product.
+
+        Parameters
+        ----------
+        g : Graph
+            The graph the path belongs to.
+
+        Returns
+        -------
+        str
 
         Examples
         --------
@@ -162,6 +184,17 @@ class PathList(Sequence):
     ``len``, indexing (negative too; a slice gives a plain list) and iteration work as on
     a list; the repr is the paths table that ``graphstep grad`` prints.
 
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    wrt : str
+        The input the paths end at.
+    items : iterable of Path
+        The paths, in order.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> found = gs.paths(gs.parse("x * x", x=3.0), "x")
     >>> len(found), found[0].product, [p.product for p in found[1:]]

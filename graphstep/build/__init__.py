@@ -1,0 +1,1 @@
+"""Building graphs: tracing Python, reading expression text, coercing input values."""

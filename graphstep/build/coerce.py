@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from graphstep.errors import InputError
+from graphstep.build.writing import describe
+from graphstep.errors import InputError, ShapeError
+from graphstep.ops.spec import OpSpec
 from graphstep.text import shape_text
 
-__all__ = ["MAX_NDIM", "coerce_number"]
+if TYPE_CHECKING:
+    from graphstep.build.trace import Var
+
+__all__ = ["MAX_NDIM", "coerce_number", "check_ndim"]
 
 #: Most dimensions a value may have: numpy 1's limit, half of numpy 2's, so that no op's
 #: intermediate results (a broadcast, a Jacobian) reach numpy's own limit.
@@ -103,3 +109,42 @@ def _clip(value: Any, limit: int = 60) -> str:
     except ValueError:  # an int too long to print
         text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_ndim(op: OpSpec, args: Sequence[Var], params: dict) -> None:
+    """Refuse a stack or reshape whose result would have more than :data:`MAX_NDIM` axes.
+
+    Parameters
+    ----------
+    op : OpSpec
+        A variadic op (``stack``), or an op with a ``shape`` parameter (``reshape``).
+    args : sequence of Var
+        Its arguments (at least one).
+    params : dict
+        Its parameters.
+
+    Raises
+    ------
+    ShapeError
+        When the result would have more than :data:`MAX_NDIM` axes.
+
+    Examples
+    --------
+    >>> from graphstep.build.trace import var
+    >>> from graphstep.ops.table import OPS
+    >>> check_ndim(OPS["reshape"], [var("v", [1.0, 2.0])], {"shape": (2, 1)})
+    >>> check_ndim(OPS["reshape"], [var("v", [1.0])], {"shape": (1,) * 40})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    graphstep.errors.ShapeError: reshape: v to (1, 1, ...) would have 40 dimensions ...
+    """
+    op_name = op.name
+    if op.variadic:
+        ndim, what = len(args[0].shape) + 1, f"[{describe(args[0])}, ...]"
+    else:
+        shape = params.get("shape")
+        ndim = len(shape) if isinstance(shape, tuple) else 1
+        what = f"{describe(args[0])} to {shape}"
+    if ndim > MAX_NDIM:
+        raise ShapeError(f"{op_name}: {what} would have {ndim} dimensions (lists or axes nested "
+                         f"{ndim} deep); graphstep allows at most {MAX_NDIM}")

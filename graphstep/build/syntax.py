@@ -69,7 +69,21 @@ class _Token:
 
 
 class Source:
-    """The user's text (line breaks normalised) and the positions in it."""
+    r"""The user's text (line breaks normalised) and the positions in it.
+
+    Parameters
+    ----------
+    text : str
+        The expression as the user wrote it (line breaks normalised).
+
+    Examples
+    --------
+    >>> import ast
+    >>> text = "(x +\n  sin(y**2))"
+    >>> source = Source(text)
+    >>> source.multiline, source.offset(2, 2)
+    (True, 7)
+    """
 
     def __init__(self, text: str):
         self.text = text
@@ -77,10 +91,51 @@ class Source:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def offset(self, line: int, col: int) -> int:
+        r"""The position in the text of line ``line``, column ``col``.
+
+        Parameters
+        ----------
+        line : int
+            A line, from 1 (as ``ast`` and ``tokenize`` count).
+        col : int
+            A column, from 0.
+
+        Returns
+        -------
+        int
+            The position in :attr:`text`.
+
+        Examples
+        --------
+        >>> import ast
+        >>> text = "(x +\n  sin(y**2))"
+        >>> source = Source(text)
+        >>> source.text[source.offset(2, 2):]
+        'sin(y**2))'
+        """
         return self._line_starts[line - 1] + col
 
     def segment(self, node: ast.AST) -> str:
-        """The user's text of ``node`` (``**`` shown as ``^``), cut at the display limit."""
+        r"""The user's text of ``node`` (``**`` shown as ``^``), cut at the display limit.
+
+        Parameters
+        ----------
+        node : ast.AST
+            A node of the parsed text.
+
+        Returns
+        -------
+        str
+            ``""`` for a node without a position.
+
+        Examples
+        --------
+        >>> import ast
+        >>> text = "(x +\n  sin(y**2))"
+        >>> source = Source(text)
+        >>> source.segment(ast.parse(text, mode="eval").body.right)
+        'sin(y^2)'
+        """
         if not hasattr(node, "lineno"):
             return ""
         start = self.offset(node.lineno, node.col_offset)
@@ -89,6 +144,26 @@ class Source:
         return text if len(text) <= EXPR_LIMIT else text[: EXPR_LIMIT - 1] + "…"
 
     def where(self, node_or_position: ast.AST | tuple[int, int]) -> str:
+        r"""Where a node or a position is, in words (columns counted from 1).
+
+        Parameters
+        ----------
+        node_or_position : ast.AST or (int, int)
+            A node, or a ``(line, column)`` as ``tokenize`` gives it.
+
+        Returns
+        -------
+        str
+            ``column 5``, or ``line 2, column 3`` for a text of several lines.
+
+        Examples
+        --------
+        >>> import ast
+        >>> text = "(x +\n  sin(y**2))"
+        >>> source = Source(text)
+        >>> source.where((2, 2)), Source("x + y").where((1, 4))
+        ('line 2, column 3', 'column 5')
+        """
         if isinstance(node_or_position, tuple):
             line, col = node_or_position
         else:
@@ -96,6 +171,25 @@ class Source:
         return f"line {line}, column {col + 1}" if self.multiline else f"column {col + 1}"
 
     def error(self, position: tuple[int, int], why: str) -> ParseError:
+        """The :class:`~graphstep.errors.ParseError` for a problem at ``position``.
+
+        Parameters
+        ----------
+        position : (int, int)
+            ``(line, column)`` as ``tokenize`` gives it.
+        why : str
+            What is wrong there.
+
+        Returns
+        -------
+        ParseError
+            The error to raise; its message quotes the text and says where.
+
+        Examples
+        --------
+        >>> print(Source("x + ?").error((1, 4), "the character '?' is not allowed"))
+        cannot read 'x + ?' at column 5: the character '?' is not allowed
+        """
         return ParseError(f"cannot read {_clip(self.text)!r} at {self.where(position)}: {why}")
 
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from graphstep.build.coerce import MAX_NDIM, coerce_number
-from graphstep.build.writing import describe, expression_text, precedence
+from graphstep.build.coerce import MAX_NDIM, check_ndim, coerce_number
+from graphstep.build.writing import constant_text, describe, expression_text, precedence
 from graphstep.errors import InputError, ShapeError
 from graphstep.ops.table import (
     CONST,
@@ -34,7 +34,7 @@ from graphstep.ops.table import (
     format_op,
     overloads,
 )
-from graphstep.text import repr_value, shape_paren, shape_text
+from graphstep.text import repr_value, shape_paren
 
 __all__ = [
     "Var", "var", "const", "apply", "describe", "expression_text", "format_op", "precedence",
@@ -52,6 +52,20 @@ class Var:
     and the functions of :mod:`graphstep` build new Vars. ``.value`` holds the number
     (a float or a numpy array).
 
+    Parameters
+    ----------
+    op : str
+        The op's name, ``"input"`` or ``"const"``.
+    args : tuple of Var
+        The arguments.
+    value : float or numpy.ndarray
+    params : dict, optional
+        The op's parameters (``axis``...).
+    name, text : str, optional
+        An input's name; how the value is written (a constant's ``2``).
+
+    Examples
+    --------
     >>> x = var("x", 3.0)
     >>> y = (2 * x + 1).relu()
     >>> y.op, y.value, [a.op for a in y.args]
@@ -86,7 +100,12 @@ class Var:
     # --- description -----------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        """The value's shape; ``()`` for a scalar."""
+        """The value's shape; ``()`` for a scalar.
+
+        Returns
+        -------
+        tuple of int
+        """
         return np.shape(self.value)
 
     def __repr__(self) -> str:
@@ -100,16 +119,85 @@ class Var:
 
     @property
     def T(self) -> Var:
-        """The transpose (reversed axes); a vector or scalar is returned unchanged."""
+        """The transpose (reversed axes); a vector or scalar is returned unchanged.
+
+        Returns
+        -------
+        Var
+        """
         return self if len(self.shape) < 2 else apply(OPERATORS[".T"], self)
 
     def sum(self, axis=None) -> Var:
+        """``sum(self, axis)``: the entries added up (see ``gs.sum``).
+
+        Parameters
+        ----------
+        axis : int or tuple of int, optional
+            The axes summed (default: all).
+
+        Returns
+        -------
+        Var
+
+        Raises
+        ------
+        ShapeError
+            For an axis out of range.
+
+        Examples
+        --------
+        >>> var("v", np.arange(6.0).reshape(2, 3)).sum(axis=0).value
+        array([3., 5., 7.])
+        """
         return TRACED["sum"](self, axis)
 
     def mean(self, axis=None) -> Var:
+        """``mean(self, axis)``: the average of the entries (see ``gs.mean``).
+
+        Parameters
+        ----------
+        axis : int or tuple of int, optional
+            The axes averaged (default: all).
+
+        Returns
+        -------
+        Var
+
+        Raises
+        ------
+        ShapeError
+            For an axis out of range.
+
+        Examples
+        --------
+        >>> var("v", np.arange(6.0).reshape(2, 3)).mean(axis=1).value
+        array([1., 4.])
+        """
         return TRACED["mean"](self, axis)
 
     def reshape(self, *shape) -> Var:
+        """The same numbers read in another shape (see ``gs.reshape``).
+
+        Parameters
+        ----------
+        *shape : int or tuple of int
+            The new shape, as numpy takes it (one length may be -1).
+
+        Returns
+        -------
+        Var
+
+        Raises
+        ------
+        ShapeError
+            When the sizes do not match.
+
+        Examples
+        --------
+        >>> v = var("v", np.ones((2, 3)))
+        >>> v.reshape(3, 2).shape, v.reshape((6,)).shape, v.reshape(-1).shape
+        ((3, 2), (6,), (6,))
+        """
         return reshape(self, shape[0] if len(shape) == 1 else shape)
 
 
@@ -244,23 +332,13 @@ def const(value: Any) -> Var:
     ('const', '[1, 1]')
     """
     v = _number(value, "constant")
-    return Var(CONST, (), v, text=_const_text(v))
+    return Var(CONST, (), v, text=constant_text(v))
 
 
 def _number(value: Any, what: str) -> Any:
     if isinstance(value, Var):
         raise InputError(f"{what}: expected a number or array, got a traced Var")
     return coerce_number(value, what)
-
-
-def _const_text(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        if value.size <= 4 and value.ndim == 1:
-            return "[" + ", ".join(f"{x:g}" for x in value) + "]"
-        if value.size and np.all(value == value.flat[0]):
-            return f"{value.flat[0]:g}"
-        return f"const {shape_text(value.shape)}"
-    return f"{value:g}"
 
 
 def _as_var(x: Any) -> Var:
@@ -307,7 +385,7 @@ def apply(op_name: str, *operands: Any, text: str | None = None, **params: Any) 
     if not op.variadic and op.arity != len(args):
         raise InputError(f"{op_name} takes {op.arity} argument(s), got {len(args)}")
     if (op.variadic or "shape" in params) and args:
-        _check_ndim(op, args, params)
+        check_ndim(op, args, params)
     if op.elementwise and len(args) == 2:
         args = _broadcast_operands(op_name, args)
     elif op.shape is not None:
@@ -315,20 +393,6 @@ def apply(op_name: str, *operands: Any, text: str | None = None, **params: Any) 
     with np.errstate(all="ignore"):
         value = as_value(op.forward(tuple(a.value for a in args), params))
     return Var(op_name, tuple(args), value, params or None, text=text)
-
-
-def _check_ndim(op: OpSpec, args: list[Var], params: dict) -> None:
-    """Refuse a stack or reshape whose result would have more than :data:`MAX_NDIM` axes."""
-    op_name = op.name
-    if op.variadic:
-        ndim, what = len(args[0].shape) + 1, f"[{describe(args[0])}, ...]"
-    else:
-        shape = params.get("shape")
-        ndim = len(shape) if isinstance(shape, tuple) else 1
-        what = f"{describe(args[0])} to {shape}"
-    if ndim > MAX_NDIM:
-        raise ShapeError(f"{op_name}: {what} would have {ndim} dimensions (lists or axes nested "
-                         f"{ndim} deep); graphstep allows at most {MAX_NDIM}")
 
 
 #: The op that reads a value at a larger shape (written as its argument).

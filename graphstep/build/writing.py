@@ -11,14 +11,17 @@ The functions read a traced value's ``op``, ``args``, ``params`` and ``text`` (a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from graphstep.ops.table import ATOM, CONST, INPUT, OPS, format_op
+from graphstep.text import shape_text
 
 if TYPE_CHECKING:
     from graphstep.build.trace import Var
 
-__all__ = ["describe", "precedence", "expression_text"]
+__all__ = ["describe", "precedence", "expression_text", "constant_text"]
 
 
 def describe(v: Var, limit: int = 60) -> str:
@@ -112,3 +115,31 @@ def expression_text(root: Var, limit: int = 60) -> str:
             text = format_op(v.op, args, [precedence(a) for a in v.args], v.params)
         texts[v.id] = text if len(text) <= limit else text[: limit - 1] + "…"
     return texts[root.id]
+
+
+def constant_text(value: Any) -> str:
+    """How a constant is written: ``2``, ``[1, 2]``, ``0`` for an array of zeros, ``const 3x2``.
+
+    Parameters
+    ----------
+    value : float or numpy.ndarray
+        The constant's value.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> constant_text(2.0), constant_text(np.array([1.0, 2.0])), constant_text(np.zeros((3, 2)))
+    ('2', '[1, 2]', '0')
+    >>> constant_text(np.arange(6.0).reshape(3, 2))
+    'const 3x2'
+    """
+    if isinstance(value, np.ndarray):
+        if value.size <= 4 and value.ndim == 1:
+            return "[" + ", ".join(f"{x:g}" for x in value) + "]"
+        if value.size and np.all(value == value.flat[0]):
+            return f"{value.flat[0]:g}"
+        return f"const {shape_text(value.shape)}"
+    return f"{value:g}"

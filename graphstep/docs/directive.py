@@ -61,6 +61,22 @@ class GraphstepNode(nodes.General, nodes.Element):
     Attributes: ``figure`` (the :class:`~graphstep.docs.figure.Figure` request),
     ``count`` (how many steps the walk has),
     ``prefix`` (the id prefix for inlined SVG, unique within the page).
+
+    Attributes
+    ----------
+    figure : Figure
+        The request (:class:`~graphstep.docs.figure.Figure`).
+    count : int
+        How many steps the walk has.
+    prefix : str
+        The id prefix for inlined SVG, unique within the page.
+
+    Examples
+    --------
+    >>> node = GraphstepNode()
+    >>> node["count"] = 3
+    >>> node.tagname, node["count"]
+    ('GraphstepNode', 3)
     """
 
 
@@ -69,7 +85,19 @@ def _choice(values):
 
 
 class GraphstepDirective(SphinxDirective):
-    """``.. graphstep:: EXPR`` (or the expression as the body) with the options above."""
+    """``.. graphstep:: EXPR`` (or the expression as the body) with the options above.
+
+    Attributes
+    ----------
+    option_spec : dict
+        The options (:data:`graphstep.docs.figure.OPTIONS`) and how each is read.
+
+    Examples
+    --------
+    >>> from graphstep.docs.figure import OPTIONS
+    >>> sorted(GraphstepDirective.option_spec) == sorted(OPTIONS)
+    True
+    """
 
     optional_arguments = 1
     final_argument_whitespace = True
@@ -89,6 +117,19 @@ class GraphstepDirective(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
+        """Check the options, build the walk once (to count its steps) and place the node.
+
+        Returns
+        -------
+        list of docutils.nodes.Node
+            A figure holding a :class:`GraphstepNode` (and its caption); for a bad expression
+            or option, a literal block with the message (and a Sphinx warning).
+
+        Examples
+        --------
+        >>> GraphstepDirective.has_content, GraphstepDirective.optional_arguments
+        (True, 1)
+        """
         expression = " ".join(self.arguments) if self.arguments else "\n".join(self.content)
         if self.arguments and self.content:
             return self._fail("give the expression either as the argument or as the body, not both")
@@ -128,7 +169,37 @@ class GraphstepDirective(SphinxDirective):
 
 
 def visit_graphstep_html(translator: Any, node: GraphstepNode) -> None:
-    """HTML builders: inline SVG, an ``<img>`` (PNG, GIF) or an embedded player."""
+    """HTML builders: inline SVG, an ``<img>`` (PNG, GIF) or an embedded player.
+
+    Parameters
+    ----------
+    translator : HTMLTranslator
+        The HTML builder's translator (its ``body`` receives the markup).
+    node : GraphstepNode
+        The placeholder.
+
+    Raises
+    ------
+    docutils.nodes.SkipNode
+        Always, once the markup is written (the node has no children to visit).
+
+    Examples
+    --------
+    >>> import tempfile, types
+    >>> from docutils import nodes
+    >>> from graphstep.docs.figure import Figure
+    >>> figure = Figure.from_options("sin(x)", {"at": "x=0", "output": "svg"})
+    >>> node = GraphstepNode(figure=figure, count=2, prefix="gs-")
+    >>> folder = tempfile.mkdtemp()
+    >>> builder = types.SimpleNamespace(outdir=folder, imagedir="_images", doctreedir=folder,
+    ...                                 imgpath="_images")
+    >>> translator = types.SimpleNamespace(builder=builder, body=[])
+    >>> try:
+    ...     visit_graphstep_html(translator, node)
+    ... except nodes.SkipNode:
+    ...     print(translator.body[0][:37])
+    <div class="graphstep graphstep-svg">
+    """
     figure: Figure = node["figure"]
     builder = translator.builder
     if figure.output in (Output.PNG, Output.GIF):  # served by the page: beside the build's other images
@@ -172,14 +243,59 @@ class GraphstepTransform(SphinxPostTransform):
     The picture is a PNG (an SVG for builders that take SVG but not PNG) of the
     chosen step (the last one for players and GIFs), registered with the environment
     so the builder copies it like any other image.
+
+    Attributes
+    ----------
+    default_priority : int
+        Runs after Sphinx's own post-transforms of images.
+
+    Examples
+    --------
+    >>> GraphstepTransform.default_priority
+    200
     """
 
     default_priority = 200
 
     def is_supported(self) -> bool:
+        """Whether this transform applies: for every builder but HTML.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> import types
+        >>> def transform(format):
+        ...     builder = types.SimpleNamespace(format=format)
+        ...     return types.SimpleNamespace(env=types.SimpleNamespace(_builder_cls=builder))
+        >>> [GraphstepTransform.is_supported(transform(name)) for name in ("latex", "html")]
+        [True, False]
+        """
         return self.env._builder_cls.format != "html"
 
     def run(self, **kwargs: Any) -> None:
+        """Replace every :class:`GraphstepNode` of the document by its image nodes.
+
+        Parameters
+        ----------
+        **kwargs
+            Sphinx's (unused).
+
+        Examples
+        --------
+        >>> import types
+        >>> from docutils import nodes
+        >>> from docutils.frontend import get_default_settings
+        >>> from docutils.parsers.rst import Parser
+        >>> from docutils.utils import new_document
+        >>> document = new_document("page", get_default_settings(Parser))
+        >>> document += [nodes.paragraph("", "before"), nodes.paragraph("", "after")]
+        >>> GraphstepTransform.run(types.SimpleNamespace(document=document))  # no graphstep node
+        >>> document.astext()
+        'before\\n\\nafter'
+        """
         for node in list(self.document.findall(GraphstepNode)):
             figure: Figure = node["figure"]
             try:
@@ -219,7 +335,30 @@ def _produce(figure: Figure, directory: Path, count: int) -> list[Path]:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the directive, its node and the post-transform."""
+    """Register the directive, its node and the post-transform.
+
+    Parameters
+    ----------
+    app : Sphinx
+        The application.
+
+    Returns
+    -------
+    dict
+        The extension's metadata (version, parallel safety).
+
+    Examples
+    --------
+    >>> class App:  # records what setup registers
+    ...     def __init__(self):
+    ...         self.calls = []
+    ...     def __getattr__(self, name):
+    ...         return lambda *args, **kwargs: self.calls.append(name)
+    >>> app = App()
+    >>> metadata = setup(app)
+    >>> app.calls, metadata["parallel_read_safe"]
+    (['add_node', 'add_directive', 'add_post_transform'], True)
+    """
     app.add_node(GraphstepNode, html=(visit_graphstep_html, None))
     app.add_directive("graphstep", GraphstepDirective)
     app.add_post_transform(GraphstepTransform)

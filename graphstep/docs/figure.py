@@ -24,7 +24,6 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from graphstep.export.stepper import Stepper, steps
 from graphstep.render.style import Style
 from graphstep.steps.model import MODES, Mode
 from graphstep.steps.select import parse_steps
+from graphstep.text import WordEnum
 
 __all__ = [
     "Figure", "Output", "MODES", "OUTPUTS", "OPTIONS", "DIRECTIONS", "MIN_SCALE",
@@ -48,10 +48,24 @@ __all__ = [
 
 
 
-class Output(str, Enum):
+class Output(WordEnum):
     """What a page shows: an HTML step player, static SVG or PNG pictures, an animated GIF.
 
     Each member equals, prints and formats as its word (``Output.SVG == "svg"``).
+
+    Attributes
+    ----------
+    PLAYER : Output
+        The HTML step player.
+    SVG, PNG : Output
+        One picture per chosen step.
+    GIF : Output
+        An animation of the chosen steps.
+
+    Examples
+    --------
+    >>> Output("svg") is Output.SVG, f"{Output.GIF}", Output.SVG == "svg"
+    (True, 'gif', True)
     """
 
     PLAYER = "player"
@@ -59,15 +73,19 @@ class Output(str, Enum):
     PNG = "png"
     GIF = "gif"
 
-    def __str__(self) -> str:
-        return self.value
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
-
     @property
     def static(self) -> bool:
-        """Whether it is one picture per chosen step (SVG, PNG) rather than the whole walk."""
+        """Whether it is one picture per chosen step (SVG, PNG) rather than the whole walk.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> Output.SVG.static, Output.PLAYER.static
+        (True, False)
+        """
         return self in (Output.SVG, Output.PNG)
 
 
@@ -86,9 +104,7 @@ _ALIGNS = ("left", "center", "right")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-# ---------------------------------------------------------------------------------------
-# Values: "x=1.5, W=randn(3,2), v=[1, 2]"
-# ---------------------------------------------------------------------------------------
+# --- Values: "x=1.5, W=randn(3,2), v=[1, 2]" --------------------------------------------
 
 def _split_top_level(text: str) -> list[str]:
     """Split at commas that are not inside brackets or parentheses."""
@@ -148,9 +164,7 @@ def parse_values(text: str, seed: int = 0) -> dict[str, Any]:
     return parse_at(_split_top_level(text.replace("\n", ",")), seed=seed)
 
 
-# ---------------------------------------------------------------------------------------
-# SVG ids
-# ---------------------------------------------------------------------------------------
+# --- SVG ids ----------------------------------------------------------------------------
 
 def svg_inline(svg: str, prefix: str, alt: str = "") -> str:
     """An SVG document made fit to sit inside an HTML page.
@@ -229,9 +243,7 @@ def player_inline(fragment: str, figure_key: str, prefix: str) -> str:
         if _min_width(fragment) else fragment
 
 
-# ---------------------------------------------------------------------------------------
-# The request
-# ---------------------------------------------------------------------------------------
+# --- The request ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Figure:
@@ -242,6 +254,33 @@ class Figure:
     output and the graphstep version), never the caption or layout options.
     ``mode`` and ``output`` may be given as words; they are kept as :class:`Mode` and
     :class:`Output`.
+
+    Parameters
+    ----------
+    expression : str
+        The expression, as ``graphstep`` reads it.
+    at : str
+        The input values (``x=1.5, W=randn(3,2)``; see :func:`parse_values`).
+    mode : Mode or str
+        The walk's mode.
+    wrt : str, optional
+        The input it differentiates by.
+    steps : str, optional
+        Which steps to show (``3``, ``last``, ``0, 2, last``; default :attr:`default_steps`).
+    output : Output or str
+        What the page shows.
+    caption, align, alt, name : str
+        The figure's caption, alignment, alt text and reference name.
+    seed : int
+        The seed of random values in ``at``.
+    direction : str
+        The layout direction (``LR``, ``RL``, ``TB``, ``BT``).
+
+    Examples
+    --------
+    >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
+    >>> figure.mode, figure.output, figure.values()
+    (<Mode.REVERSE: 'reverse'>, <Output.SVG: 'svg'>, {'x': 1.5})
     """
 
     expression: str
@@ -265,6 +304,25 @@ class Figure:
     def from_options(cls, expression: str, options: Mapping[str, Any]) -> Figure:
         """Check ``options`` (strings, as a page gives them) and build the request.
 
+        Parameters
+        ----------
+        expression : str
+            The expression (a directive's argument or body).
+        options : Mapping
+            ``{option: text}``; the names are :data:`OPTIONS`.
+
+        Returns
+        -------
+        Figure
+
+        Raises
+        ------
+        InputError
+            For a missing expression, an unknown option or a value it cannot take; bad input
+            values too (they are read now).
+
+        Examples
+        --------
         >>> Figure.from_options("x*x", {"output": "jpeg"})
         Traceback (most recent call last):
         ...
@@ -308,20 +366,76 @@ class Figure:
         return figure
 
     def values(self) -> dict[str, Any]:
-        """The input values, read from ``at`` (see :func:`parse_values`)."""
+        """The input values, read from ``at`` (see :func:`parse_values`).
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
+        >>> figure.values()
+        {'x': 1.5}
+        """
         return parse_values(self.at, seed=self.seed)
 
     @property
     def default_steps(self) -> str:
-        """``all`` for a player or GIF, ``last`` for static pictures."""
+        """``all`` for a player or GIF, ``last`` for static pictures.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
+        >>> figure.default_steps
+        'last'
+        """
         return "last" if self.output.static else "all"
 
     def step_indices(self, count: int) -> list[int]:
-        """The indices of the steps to show, out of ``count``."""
+        """The indices of the steps to show, out of ``count``.
+
+        Parameters
+        ----------
+        count : int
+            The number of steps of the walk.
+
+        Returns
+        -------
+        list of int
+
+        Raises
+        ------
+        InputError
+            When :attr:`steps` names a step the walk does not have.
+
+        Examples
+        --------
+        >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
+        >>> figure.step_indices(5)
+        [4]
+        """
         return parse_steps(self.steps, count, self.default_steps)
 
     def key(self) -> str:
-        """A 16-hex-digit hash of everything that determines the produced files."""
+        """A 16-hex-digit hash of everything that determines the produced files.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
+        >>> captioned = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse",
+        ...                                                  "output": "svg", "caption": "A"})
+        >>> len(figure.key()), figure.key() == captioned.key()
+        (16, True)
+        """
         ignored = {"caption", "align", "alt", "name"}
         if self.output.static:
             ignored.add("steps")  # one file per step, named by its index: shared by any selection
@@ -333,11 +447,33 @@ class Figure:
 
     @property
     def alt_text(self) -> str:
-        """The alt text: the given one, or a sentence naming the expression and mode."""
+        """The alt text: the given one, or a sentence naming the expression and mode.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
+        >>> figure.alt_text
+        'graphstep reverse walk through x * exp(x^2)'
+        """
         return self.alt or f"graphstep {self.mode} walk through {self.expression}"
 
     def style(self) -> Style:
-        """The :class:`graphstep.Style` of the pictures (the layout direction)."""
+        """The :class:`graphstep.Style` of the pictures (the layout direction).
+
+        Returns
+        -------
+        Style
+
+        Examples
+        --------
+        >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
+        >>> figure.style().direction
+        'LR'
+        """
         return Style(direction=self.direction)
 
     def stepper(self):
@@ -345,6 +481,22 @@ class Figure:
 
         Raises the :class:`~graphstep.errors.GraphstepError` that parsing, evaluating
         or stepping gives, with its message naming the sub-expression.
+
+        Returns
+        -------
+        Stepper
+
+        Raises
+        ------
+        GraphstepError
+            The one that parsing, evaluating or stepping gives, its message naming the
+            sub-expression; an :class:`~graphstep.errors.InputError` when ``wrt`` is not an input.
+
+        Examples
+        --------
+        >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
+        >>> len(figure.stepper())
+        5
         """
         g = parse(self.expression, **self.values())
         if self.wrt is not None and self.wrt not in g.inputs:
@@ -353,7 +505,23 @@ class Figure:
         return steps(g, mode=self.mode, wrt=self.wrt)
 
     def file_names(self, count: int) -> list[str]:
-        """The names of the files :meth:`produce` writes for a walk of ``count`` steps."""
+        """The names of the files :meth:`produce` writes for a walk of ``count`` steps.
+
+        Parameters
+        ----------
+        count : int
+            The number of steps of the walk.
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
+        >>> [name[16:] for name in figure.file_names(5)]
+        ['-4.svg']
+        """
         key = self.key()
         if self.output.static:
             return [f"{key}-{k}.{self.output}" for k in self.step_indices(count)]
@@ -364,6 +532,31 @@ class Figure:
 
         Returns their paths. Files are written under a temporary name and renamed
         (:mod:`graphstep.export.files`), so parallel builds never see a half-written file.
+
+        Parameters
+        ----------
+        directory : str or os.PathLike
+            Where the files go.
+        stepper : Stepper, optional
+            The walk, when it is built already (default: :meth:`stepper`).
+
+        Returns
+        -------
+        list of Path
+            The files, in step order.
+
+        Raises
+        ------
+        GraphstepError
+            As :meth:`stepper`; a :class:`~graphstep.errors.WriteError` when a file cannot
+            be written.
+
+        Examples
+        --------
+        >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
+        >>> import tempfile
+        >>> [path.name[16:] for path in figure.produce(tempfile.mkdtemp())]
+        ['-4.svg']
         """
         directory = Path(directory)
         stepper = stepper if stepper is not None else self.stepper()

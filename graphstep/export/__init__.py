@@ -1,0 +1,1 @@
+"""Files: SVG frames on a shared layout, the HTML player, GIF/APNG, single pictures, atomic writes."""

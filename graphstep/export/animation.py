@@ -55,7 +55,20 @@ MAX_DURATION = 60_000
 
 
 class Animation(str, Enum):
-    """The animated formats."""
+    """The animated formats.
+
+    Attributes
+    ----------
+    GIF : Animation
+        256 colours per frame.
+    APNG : Animation
+        Full colour.
+
+    Examples
+    --------
+    >>> Animation("gif") is Animation.GIF, Animation.APNG == "apng"
+    (True, True)
+    """
 
     GIF = "gif"
     APNG = "apng"

@@ -64,6 +64,24 @@ _open_fd = os.fdopen  # the one place an output file is opened (tests replace it
 def output_path(path: str | os.PathLike) -> Path:
     """``path`` as a Path to write a file to; a name ending in a slash is refused.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Where a file is to be written.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    InputError
+        When ``path`` ends with a slash.
+    WriteError
+        When ``path`` is a directory.
+
+    Examples
+    --------
     >>> output_path("out/graph.svg").name
     'graph.svg'
     >>> output_path("graph.svg/")  # doctest: +ELLIPSIS
@@ -141,6 +159,32 @@ def atomic_file(path: str | os.PathLike) -> Iterator[BinaryIO]:
     included, the temporary file is removed, ``path`` is left untouched and the
     exception goes on (an OSError as a :class:`~graphstep.errors.WriteError` naming
     ``path``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+
+    Returns
+    -------
+    context manager
+        Yields a binary file open for writing.
+
+    Raises
+    ------
+    InputError
+        When ``path`` ends with a slash.
+    WriteError
+        When the file cannot be written (``path`` is left as it was).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> target = os.path.join(tempfile.mkdtemp(), "out.bin")
+    >>> with atomic_file(target) as handle:
+    ...     _ = handle.write(b"abc")
+    >>> open(target, "rb").read()
+    b'abc'
     """
     target = output_path(path)
     fd, name = _temp_file(target)
@@ -159,7 +203,33 @@ def atomic_file(path: str | os.PathLike) -> Iterator[BinaryIO]:
 
 
 def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
-    """Write ``data`` (text is written as UTF-8) to ``path`` atomically; returns the Path."""
+    r"""Write ``data`` (text is written as UTF-8) to ``path`` atomically; returns the Path.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    data : bytes or str
+        The content.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        When ``path`` ends with a slash.
+    WriteError
+        When the file cannot be written (``path`` is left as it was).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> atomic_write(os.path.join(tempfile.mkdtemp(), "a.txt"), "héllo").read_bytes()
+    b'h\xc3\xa9llo'
+    """
     with atomic_file(path) as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)
     return Path(path)
@@ -170,6 +240,25 @@ def atomic_write_all(items: Iterable[tuple[str | os.PathLike, bytes | str]]) -> 
     as it comes (``items`` may be a generator), and all are moved into place only once
     the last is complete. On a failure no file is changed and no temporary file is left.
 
+    Parameters
+    ----------
+    items : iterable of (path, bytes or str)
+        The files and their contents.
+
+    Returns
+    -------
+    list of Path
+        The files written, in order.
+
+    Raises
+    ------
+    InputError
+        When a path ends with a slash.
+    WriteError
+        When a file cannot be written (then no file is changed).
+
+    Examples
+    --------
     >>> import tempfile, os
     >>> folder = tempfile.mkdtemp()
     >>> [p.name for p in atomic_write_all((os.path.join(folder, f"{k}.txt"), str(k)) for k in (1, 2))]
@@ -207,6 +296,22 @@ def progress(items: Iterable, total: int, what: str) -> Iterable:
     """``items``, with a progress bar on stderr when it is a terminal and ``total`` is
     at least :data:`PROGRESS_AFTER` (frames of a long stepper take a while).
 
+    Parameters
+    ----------
+    items : iterable
+        What to go through.
+    total : int
+        How many items there are.
+    what : str
+        What the items are, for the bar's label.
+
+    Returns
+    -------
+    iterable
+        ``items`` itself, or ``items`` wrapped in a progress bar.
+
+    Examples
+    --------
     >>> list(progress([1, 2], 2, "frames"))
     [1, 2]
     """

@@ -204,7 +204,7 @@ class Layout:
         The steps to draw; the layout reserves room for every text any of them shows.
     style : Style, optional
         The look (default ``Style()``).
-    executable : (kind, path), optional
+    executable : tuple of (str, Path), optional
         The Graphviz executable (default: :func:`graphstep.backend.find_executable`).
 
     Attributes
@@ -307,7 +307,26 @@ class Layout:
 
     # -- per-frame state ----------------------------------------------------------------
     def group_classes(self, k: int) -> list[str]:
-        """The class attribute of every node/edge group at step ``k``."""
+        """The class attribute of every node/edge group at step ``k``.
+
+        Parameters
+        ----------
+        k : int
+            A step index.
+
+        Returns
+        -------
+        list of str
+            One class attribute per group, in document order.
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> g = gs.parse("sin(x)", x=0.0)
+        >>> shared = Layout(g, gs.steps(g, "reverse").steps)
+        >>> shared.group_classes(0)
+        ['node gs-n gs-input', 'node gs-n gs-output gs-focus gs-main', 'edge gs-e']
+        """
         a = self.annotations[k]
         classes = self._base_classes[:]
         for n in a.focus_nodes:
@@ -323,7 +342,26 @@ class Layout:
         return classes
 
     def slot_states(self, k: int) -> list[tuple[str, str]]:
-        """(text, class) of every annotation slot at step ``k``."""
+        """(text, class) of every annotation slot at step ``k``.
+
+        Parameters
+        ----------
+        k : int
+            A step index.
+
+        Returns
+        -------
+        list of (str, str)
+            One ``(text, class)`` per slot, in the order of :attr:`slot_keys`.
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> g = gs.parse("sin(x)", x=0.0)
+        >>> shared = Layout(g, gs.steps(g, "reverse").steps)
+        >>> shared.slot_states(0)[0]
+        ('= 0', 'gs-slot gs-value')
+        """
         a = self.annotations[k]
         texts, unknown = a.texts, a.unknown
         return [(texts.get(key, ""), cls + " gs-unknown" if key in unknown else cls)
@@ -383,10 +421,28 @@ class Layout:
     def frame(self, k: int) -> str:
         """The SVG of step ``k``: the shared layout, restyled, with a caption band.
 
+        Parameters
+        ----------
+        k : int
+            A step index.
+
+        Returns
+        -------
+        str
+            SVG markup.
+
         Raises
         ------
         InputError
             When ``k`` is not a step index ``0 .. len-1``.
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> g = gs.parse("sin(x)", x=0.0)
+        >>> shared = Layout(g, gs.steps(g, "reverse").steps)
+        >>> shared.frame(0).startswith("<svg"), 'gs-main' in shared.frame(0)
+        (True, True)
         """
         if not 0 <= k < len(self.steps):
             raise InputError(f"step {k} is out of range: the stepper has {len(self.steps)} steps")
@@ -396,7 +452,27 @@ class Layout:
     def player_svg(self, prefix: str) -> str:
         """The SVG of step 0 for the HTML player: no caption band, as wide as the page
         allows (but at least 65 % of its size), slot texts with ids ``s<j>``, every id
-        prefixed with ``prefix`` and the style sheet scoped to ``#prefix``."""
+        prefixed with ``prefix`` and the style sheet scoped to ``#prefix``.
+
+        Parameters
+        ----------
+        prefix : str
+            The id prefix (an HTML id).
+
+        Returns
+        -------
+        str
+            SVG markup.
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> g = gs.parse("sin(x)", x=0.0)
+        >>> shared = Layout(g, gs.steps(g, "reverse").steps)
+        >>> svg = shared.player_svg("p")
+        >>> svg.startswith('<svg style="width:100%;'), 'id="ps0"' in svg
+        (True, True)
+        """
         root = _Marked(self.svg, self.reserved, slot_ids=True).root
         width = root.get("width", "")
         if width.endswith("pt") and root.get("height") is not None and _is_number(width[:-2]):
@@ -409,7 +485,20 @@ class Layout:
         return prefix_ids(_Template(root).fill(self._values(0, style, "")), prefix)
 
     def positions(self) -> dict[int, tuple[float, float]]:
-        """The centre of every node in SVG coordinates (identical in every frame)."""
+        """The centre of every node in SVG coordinates (identical in every frame).
+
+        Returns
+        -------
+        dict of int to (float, float)
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> g = gs.parse("sin(x)", x=0.0)
+        >>> shared = Layout(g, gs.steps(g, "reverse").steps)
+        >>> sorted(shared.positions())
+        [0, 1]
+        """
         return dict(self._centers)
 
     def __len__(self) -> int:

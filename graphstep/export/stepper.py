@@ -96,40 +96,129 @@ class Stepper(StepCursor):
     def save_all(self, directory: str | Path, fmt: str = "svg", **options: Any) -> list[Path]:
         """Write one numbered picture per step into ``directory``; see ``graphstep.export.svg.save_all``.
 
+        Parameters
+        ----------
+        directory : str or Path
+            The folder (made if missing).
+        fmt : {"svg", "png"}
+            The pictures' format.
+        **options
+            ``style``, ``scale``: as for ``graphstep.export.svg.save_all``.
+
         Returns
         -------
         list of Path
             The files written, in step order.
+
+        Raises
+        ------
+        InputError
+            For an unknown format or option.
+        WriteError
+            When a file cannot be written.
+
+        Examples
+        --------
+        >>> import graphstep as gs, tempfile, os
+        >>> s = gs.steps(gs.parse("sin(x)", x=0.0), "reverse")
+        >>> [p.name for p in s.save_all(tempfile.mkdtemp())]
+        ['step_001.svg', 'step_002.svg', 'step_003.svg']
         """
         return frames.save_all(self, directory, fmt=fmt, **options)
 
     def to_html(self, path: str | Path, **options: Any) -> Path:
         """Write the self-contained HTML step player; see ``graphstep.export.svg.to_html``.
 
+        Parameters
+        ----------
+        path : str or Path
+            The file to write.
+        **options
+            ``style``, ``title``...: as for ``graphstep.export.svg.to_html``.
+
         Returns
         -------
         Path
             The file written.
+
+        Raises
+        ------
+        InputError
+            For a bad path or option.
+        WriteError
+            When the file cannot be written.
+
+        Examples
+        --------
+        >>> import graphstep as gs, tempfile, os
+        >>> s = gs.steps(gs.parse("sin(x)", x=0.0), "reverse")
+        >>> page = s.to_html(os.path.join(tempfile.mkdtemp(), "steps.html")).read_text()
+        >>> page.startswith("<!DOCTYPE html>")
+        True
         """
         return frames.to_html(self, path, **options)
 
     def to_gif(self, path: str | Path, **options: Any) -> Path:
         """Write an animated GIF with one frame per step; see ``graphstep.export.svg.to_gif``.
 
+        Parameters
+        ----------
+        path : str or Path
+            The file to write.
+        **options
+            ``duration``, ``loop``, ``style``, ``scale``: as for ``graphstep.export.svg.to_gif``.
+
         Returns
         -------
         Path
             The file written.
+
+        Raises
+        ------
+        InputError
+            For a bad duration, loop or path.
+        SizeLimitError
+            When the graph is too large to animate.
+
+        Examples
+        --------
+        >>> import graphstep as gs, tempfile, os
+        >>> s = gs.steps(gs.parse("sin(x)", x=0.0), "reverse")
+        >>> from PIL import Image
+        >>> Image.open(s.to_gif(os.path.join(tempfile.mkdtemp(), "a.gif"))).n_frames
+        3
         """
         return frames.to_gif(self, path, **options)
 
     def to_apng(self, path: str | Path, **options: Any) -> Path:
         """Write an animated PNG with one frame per step; see ``graphstep.export.svg.to_apng``.
 
+        Parameters
+        ----------
+        path : str or Path
+            The file to write.
+        **options
+            ``duration``, ``loop``, ``style``, ``scale``: as for ``graphstep.export.svg.to_apng``.
+
         Returns
         -------
         Path
             The file written.
+
+        Raises
+        ------
+        InputError
+            For a bad duration, loop or path.
+        SizeLimitError
+            When the graph is too large to animate.
+
+        Examples
+        --------
+        >>> import graphstep as gs, tempfile, os
+        >>> s = gs.steps(gs.parse("sin(x)", x=0.0), "reverse")
+        >>> from PIL import Image
+        >>> Image.open(s.to_apng(os.path.join(tempfile.mkdtemp(), "a.png"))).n_frames
+        3
         """
         return frames.to_apng(self, path, **options)
 

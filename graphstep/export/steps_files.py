@@ -13,28 +13,40 @@ cannot be written.
 from __future__ import annotations
 
 import os
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from graphstep.errors import InputError
 from graphstep.export import svg as export
 from graphstep.export.files import output_path
+from graphstep.text import WordEnum
 
 __all__ = ["StepsOutput", "steps_output_kind", "write_steps", "check_writable_file",
            "check_writable_directory"]
 
 
-class StepsOutput(str, Enum):
-    """What a walk is written as; each value equals the word used for it."""
+class StepsOutput(WordEnum):
+    """What a walk is written as; each value equals the word used for it.
+
+    Attributes
+    ----------
+    FRAMES : StepsOutput
+        One numbered picture per step.
+    HTML : StepsOutput
+        The self-contained step player.
+    GIF, APNG : StepsOutput
+        An animation.
+
+    Examples
+    --------
+    >>> str(StepsOutput.HTML), StepsOutput("gif") is StepsOutput.GIF
+    ('html', True)
+    """
 
     FRAMES = "frames"
     HTML = "html"
     GIF = "gif"
     APNG = "apng"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 _SUFFIXES = {".html": StepsOutput.HTML, ".htm": StepsOutput.HTML, ".gif": StepsOutput.GIF,

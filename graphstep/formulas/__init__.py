@@ -1,0 +1,1 @@
+"""Matrix-form backprop: expression trees, the per-edge adjoint rules and dimension-analysis sentences."""

@@ -25,7 +25,6 @@ from graphstep.formulas.expr import (
     Index,
     Indicator,
     Mask,
-    PowerOf,
     PowerRule,
     Reshape,
     SumKeep,
@@ -48,7 +47,7 @@ from graphstep.formulas.fold import (
 
 __all__ = [
     "value", "const", "adjoint", "uniform", "fit", "scale", "neg", "had", "add", "div", "power",
-    "power_of", "power_rule", "fn", "indicator", "transpose", "matmul", "outer", "expand",
+    "power_rule", "fn", "indicator", "transpose", "matmul", "outer", "expand",
     "sum_to", "sum_keep", "reshape", "index", "mask",
 ]
 
@@ -172,25 +171,6 @@ def indicator(a: Expr, relation: str, b: Expr) -> Expr:
     '[x > 0]'
     """
     return Indicator(a.shape, a, relation, b)
-
-
-def power_of(a: Expr, exponent: Expr) -> Expr:
-    """``a^exponent`` elementwise, for a tensor exponent.
-
-    Parameters
-    ----------
-    a, exponent : Expr
-
-    Returns
-    -------
-    Expr
-
-    Examples
-    --------
-    >>> power_of(value((2,), 0, "P"), value((2,), 1, "A")).text()
-    'P^(A)'
-    """
-    return PowerOf(a.shape, a, exponent)
 
 
 def power_rule(a: Expr, exponent: Expr) -> Expr:

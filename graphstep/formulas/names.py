@@ -17,6 +17,23 @@ NOTATIONS = ("G", "bar")
 def check_notation(notation: str) -> str:
     """Return ``notation`` if it is one of :data:`NOTATIONS`, else raise an InputError.
 
+    Parameters
+    ----------
+    notation : str
+        ``"G"`` or ``"bar"``.
+
+    Returns
+    -------
+    str
+        ``notation`` itself.
+
+    Raises
+    ------
+    InputError
+        For any other value.
+
+    Examples
+    --------
     >>> check_notation("bar")
     'bar'
     """
@@ -27,6 +44,18 @@ def check_notation(notation: str) -> str:
 def adjoint_name(label: str, notation: str = "G") -> str:
     """The adjoint of ``label`` as text: ``G_u1``, or ``ū1`` in ``notation="bar"``.
 
+    Parameters
+    ----------
+    label : str
+        A node's label.
+    notation : {"G", "bar"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> adjoint_name("W1"), adjoint_name("u1", "bar")
     ('G_W1', 'ū1')
     """
@@ -39,10 +68,21 @@ _GREEK = {
 }
 
 def latex_name(name: str) -> str:
-    """A label in LaTeX: ``W1`` -> ``W_{1}``, ``u12`` -> ``u_{12}``, ``theta`` -> ``\\theta``.
+    r"""A label in LaTeX: ``W1`` -> ``W_{1}``, ``u12`` -> ``u_{12}``, ``theta`` -> ``\theta``.
 
+    Parameters
+    ----------
+    name : str
+        A node's label or a number.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> latex_name("W1"), latex_name("b_out"), latex_name("th"), latex_name("2")
-    ('W_{1}', 'b_{\\\\mathit{out}}', '\\\\mathit{th}', '2')
+    ('W_{1}', 'b_{\\mathit{out}}', '\\mathit{th}', '2')
     """
     try:
         float(name)

@@ -31,6 +31,18 @@ __all__ = ["AdjointEdge", "adjoint_rule", "leaf", "definition", "forward_latex"]
 def leaf(g: Graph, node: int) -> Expr:
     """A node's value as a leaf; constants filled with one number become :class:`Const`.
 
+    Parameters
+    ----------
+    g : Graph
+    node : int
+
+    Returns
+    -------
+    Expr
+        A :class:`~graphstep.formulas.expr.Const` or a :class:`~graphstep.formulas.expr.Value`.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> g = gs.parse("2 * x", x=1.0)
     >>> leaf(g, 0).text(), leaf(g, 1).text()
@@ -47,8 +59,35 @@ def leaf(g: Graph, node: int) -> Expr:
 class AdjointEdge:
     """What an op's adjoint rule may read about edge ``(node, pos)`` (see ``OpSpec.adjoint``).
 
-    ``args`` and ``out`` are the arguments and the output as expressions; ``shapes`` the
-    arguments' shapes; ``labels`` their labels; ``params`` the op's parameters.
+    Parameters
+    ----------
+    g : Graph
+    node : int
+        The head of the edge.
+    pos : int
+        The argument of ``node`` the edge comes from.
+
+    Attributes
+    ----------
+    args : tuple of Expr
+        The arguments, as expressions (:func:`leaf`).
+    out : Expr
+        The output, as an expression.
+    shapes : tuple of tuple of int
+        The arguments' shapes.
+    out_shape : tuple of int
+    labels : tuple of str
+        The arguments' labels.
+    params : dict
+        The op's parameters.
+
+    Examples
+    --------
+    >>> import numpy as np, graphstep as gs
+    >>> g = gs.parse("sum(X @ W.T)", X=np.ones((4, 3)), W=np.ones((2, 3)))
+    >>> e = AdjointEdge(g, 3, 0)
+    >>> e.labels, e.shapes, e.out_shape
+    (('X', 'u1'), ((4, 3), (3, 2)), (4, 2))
     """
 
     def __init__(self, g: Graph, node: int, pos: int):
@@ -62,7 +101,25 @@ class AdjointEdge:
         self.params = g.params(node)
 
     def transposed(self, k: int) -> Expr:
-        """Argument ``k`` transposed; ``(Wᵀ)ᵀ`` reads through a transpose node to ``W``."""
+        """Argument ``k`` transposed; ``(Wᵀ)ᵀ`` reads through a transpose node to ``W``.
+
+        Parameters
+        ----------
+        k : int
+            The argument.
+
+        Returns
+        -------
+        Expr
+
+        Examples
+        --------
+        >>> import numpy as np, graphstep as gs
+        >>> g = gs.parse("sum(X @ W.T)", X=np.ones((4, 3)), W=np.ones((2, 3)))
+        >>> e = AdjointEdge(g, 3, 0)
+        >>> e.transposed(0).text(), e.transposed(1).text()
+        ('Xᵀ', 'W')
+        """
         g, tail = self.graph, self.graph.args(self.node)[k]
         if g.op(tail) == OPERATORS[".T"] and len(self.shapes[k]) == 2:
             return leaf(g, g.args(tail)[0])
@@ -107,6 +164,18 @@ def adjoint_rule(g: Graph, head: int, pos: int, upstream: Expr | None = None) ->
 def definition(g: Graph, node: int) -> str:
     """``u3 = u2 @ W2``: one forward step, written with the arguments' labels.
 
+    Parameters
+    ----------
+    g : Graph
+    node : int
+
+    Returns
+    -------
+    str
+        The label alone for an input or a constant.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> definition(gs.parse("sin(x) * y", x=1.0, y=2.0), 3)
     'u2 = u1*y'
@@ -124,6 +193,18 @@ def definition(g: Graph, node: int) -> str:
 def forward_latex(g: Graph, node: int) -> str:
     r"""The right-hand side of one forward step in LaTeX.
 
+    Parameters
+    ----------
+    g : Graph
+    node : int
+        A node that is not an input or a constant.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> forward_latex(gs.parse("sin(x) * y", x=1.0, y=2.0), 1)
     '\\sin\\left(x\\right)'

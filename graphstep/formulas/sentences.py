@@ -32,11 +32,42 @@ __all__ = ["SentenceParts", "adjoint_sentence", "adjoint_sentences"]
 class SentenceParts:
     """The pieces an op's sentence is made of, for edge ``(head, pos)`` of a graph.
 
-    ``intro`` is the forward step (``u1 = X @ W.``); ``h`` and ``t`` the head's and the
-    tail's labels, ``Gh`` and ``Gt`` their adjoints' names; ``rule`` the adjoint rule as
-    text; ``like`` the closing ``3x2 like W``; ``labels`` and ``shapes`` the arguments';
-    ``out_shape`` and ``tail_shape``; ``params``; ``local`` and ``formula``: the edge's
-    local derivative and its formula.
+    Parameters
+    ----------
+    intro : str
+        The forward step (``u1 = X @ W.``).
+    h, t : str
+        The head's and the tail's labels.
+    Gh, Gt : str
+        Their adjoints' names.
+    rule : str
+        The adjoint rule as text.
+    like : str
+        The closing ``3x2 like W``.
+    pos : int
+        The argument the edge comes from.
+    labels : tuple of str
+        The arguments' labels.
+    shapes : tuple of tuple of int
+        The arguments' shapes.
+    out_shape, tail_shape : tuple of int
+    params : dict
+        The op's parameters.
+    local : float or Jacobian
+        The edge's local derivative.
+    formula : str
+        Its formula.
+
+    Examples
+    --------
+    >>> from graphstep.ops.structural import extreme_sentence
+    >>> parts = SentenceParts(intro="u1 = max(v).", h="u1", t="v", Gh="G_u1", Gt="G_v",
+    ...                       rule="G_u1·onehot(argmax v)", like="(2,) like v", pos=0, labels=("v",),
+    ...                       shapes=((2,),), out_shape=(), tail_shape=(2,), params={}, local=None,
+    ...                       formula="")
+    >>> print(extreme_sentence("largest")(parts))  # doctest: +NORMALIZE_WHITESPACE
+    u1 = max(v). Only the largest entry counts: as scalars ∂u1/∂v = 1 there and 0 elsewhere,
+    so G_v = G_u1·onehot(argmax v), (2,) like v.
     """
 
     intro: str

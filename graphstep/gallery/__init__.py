@@ -1,0 +1,1 @@
+"""The seed gallery: its examples (data) and the demo site built from them."""

@@ -37,7 +37,37 @@ SEEDS = {
 
 @dataclass(frozen=True)
 class Example:
-    """One worked example: expression, values, the hand-derived result, a note."""
+    """One worked example: expression, values, the hand-derived result, a note.
+
+    Parameters
+    ----------
+    name : str
+        The example's key in :data:`EXAMPLES`.
+    seed : str
+        The seed (lecture note) it comes from.
+    title : str
+    expression : str
+        The expression, as ``graphstep`` reads it.
+    values : callable
+        ``() -> {input: value}``: the inputs (random ones drawn from a fixed seed).
+    expected : callable
+        ``(graph) -> {input: derivative}``: the hand-derived result (a closed form).
+    note : str
+        What the example shows.
+    kind : {"grad", "jacobian"}
+        A scalar output (``gs.grad``) or a vector output (``gs.jacobian``).
+    mode : str
+        The stepper mode the gallery shows.
+    wrt : str, optional
+        The input that mode differentiates by.
+    tags : tuple of str
+
+    Examples
+    --------
+    >>> example = EXAMPLES["sigmoid"]
+    >>> example.seed, example.expression, example.kind
+    ('004', 'sigmoid(x)', 'grad')
+    """
 
     name: str
     seed: str
@@ -52,7 +82,17 @@ class Example:
     tags: tuple[str, ...] = field(default=())
 
     def graph(self) -> Graph:
-        """The example's graph at its values."""
+        """The example's graph at its values.
+
+        Returns
+        -------
+        Graph
+
+        Examples
+        --------
+        >>> EXAMPLES["sigmoid"].graph().inputs
+        ['x']
+        """
         return parse(self.expression, **self.values())
 
 

@@ -60,7 +60,39 @@ DEFAULT_DIRECTORY = "graphstep-demo"
 
 @dataclass
 class DemoEntry:
-    """What was built for one example: its files, the numbers compared, any problems."""
+    """What was built for one example: its files, the numbers compared, any problems.
+
+    Parameters
+    ----------
+    name, title, seed, expression : str
+        From the :class:`~graphstep.gallery.examples.Example`.
+    values : list of (str, str)
+        Each input and its value as text.
+    mode : str
+        The stepper mode shown.
+    wrt : str or None
+    kind : str
+        ``grad`` or ``jacobian``.
+    note : str
+    tags : tuple of str
+    steps : int
+        The number of steps written.
+    files : dict
+        ``{kind: file name}`` relative to the index (``svg``, ``player``, ``gif``).
+    rows : list of tuple
+        ``(input, ours, closed form, largest difference, agree)`` per input.
+    problems : list of str
+        What could not be built.
+    seconds : float
+        The time the build took.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> entry = build_example("sigmoid", tempfile.mkdtemp(), gif=False)
+    >>> entry.name, entry.steps > 0, entry.problems
+    ('sigmoid', True, [])
+    """
 
     name: str
     title: str
@@ -80,13 +112,46 @@ class DemoEntry:
 
     @property
     def agree(self) -> bool:
-        """Whether graphstep's derivatives equal the closed form, input by input."""
+        """Whether graphstep's derivatives equal the closed form, input by input.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> entry = build_example("sigmoid", tempfile.mkdtemp(), gif=False)
+        >>> entry.agree
+        True
+        """
         return bool(self.rows) and all(row[4] for row in self.rows)
 
 
 @dataclass
 class DemoResult:
-    """The whole build: the directory, every entry and the index page."""
+    """The whole build: the directory, every entry and the index page.
+
+    Parameters
+    ----------
+    directory : Path
+        Where the demo was written.
+    entries : list of DemoEntry
+        One per example.
+    index : Path
+        The index page.
+    seconds : float
+        The time the whole build took.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> entry = build_example("sigmoid", tempfile.mkdtemp(), gif=False)
+    >>> result = DemoResult(Path("demo"), [entry], Path("demo/index.html"), 1.0)
+    >>> result.ok, result.missing
+    (True, [])
+    """
 
     directory: Path
     entries: list[DemoEntry]
@@ -95,12 +160,22 @@ class DemoResult:
 
     @property
     def missing(self) -> list[str]:
-        """Every problem met, as ``name: what``."""
+        """Every problem met, as ``name: what``.
+
+        Returns
+        -------
+        list of str
+        """
         return [f"{e.name}: {p}" for e in self.entries for p in e.problems]
 
     @property
     def ok(self) -> bool:
-        """True when every file was written and every derivative matches its closed form."""
+        """True when every file was written and every derivative matches its closed form.
+
+        Returns
+        -------
+        bool
+        """
         return not self.missing and all(e.agree for e in self.entries)
 
 

@@ -29,6 +29,20 @@ def times(factor: float, x: Any) -> Any:
     product has an exact-zero factor contributes exactly 0 in every mode (path sum,
     reverse and forward), so the three agree.
 
+    Parameters
+    ----------
+    factor : float
+        A scalar (a local derivative).
+    x : float or numpy.ndarray
+        What it multiplies.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The product, of ``x``'s shape.
+
+    Examples
+    --------
     >>> times(0.0, float("nan")), times(float("inf"), 0.0), times(2.0, 3.0)
     (0.0, 0.0, 6.0)
     """
@@ -44,6 +58,20 @@ def exact_zeros(product: Any, *factors: Any) -> Any:
 
     The usual, finite case costs one sum; only a nan or inf in ``product`` costs the mask.
 
+    Parameters
+    ----------
+    product : float or numpy.ndarray
+        The product already computed.
+    *factors : float or numpy.ndarray
+        The factors it was computed from (broadcasting to its shape).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``product`` itself when it is finite, else a copy with the zeros put back.
+
+    Examples
+    --------
     >>> exact_zeros(np.array([np.nan, 2.0]), np.array([0.0, 1.0]), np.array([np.inf, 2.0]))
     array([0., 2.])
     """
@@ -61,6 +89,20 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
 
     This is the one place where broadcasting is undone (autograd's ``unbroadcast``).
 
+    Parameters
+    ----------
+    g : float or array_like
+        A gradient of the broadcast result's shape.
+    shape : tuple of int
+        The argument's shape before broadcasting.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``g`` summed down to ``shape`` (a float for ``()``).
+
+    Examples
+    --------
     >>> unbroadcast(np.ones((4, 3)), (3,))
     array([4., 4., 4.])
     >>> unbroadcast(np.ones((4, 3)), (4, 1))

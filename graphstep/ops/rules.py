@@ -1,9 +1,10 @@
-"""The functions the op table's entries point to, when a lambda would not do.
+"""The functions the elementwise entries of the op table point to, when a lambda would not do.
 
-Grouped as the entries' fields are: forward computations and local derivatives (with
-autograd's conventions at awkward points), shape rules, the Jacobians and matrix-form
-adjoint rules of the structural ops, and their dimension-analysis sentences. Each
-function serves one field of one or a few entries in :mod:`graphstep.ops.table`.
+Forward computations, local derivatives (with autograd's conventions at awkward points),
+formulas and matrix-form adjoint rules of ``pow``, ``log``, ``max(a, b)`` and
+``min(a, b)``. The structural ops' rules are in :mod:`graphstep.ops.shapes` (shape
+rules) and :mod:`graphstep.ops.structural` (Jacobians, adjoint rules, sentences); every
+entry is in :mod:`graphstep.ops.table`.
 
 >>> float(pow_forward((3.0, 2.0), {})), float(pow_base_local((3.0, 2.0), 9.0, {}))
 (9.0, 6.0)
@@ -11,25 +12,16 @@ function serves one field of one or a few entries in :mod:`graphstep.ops.table`.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from graphstep.errors import ShapeError
-from graphstep.ops import jacobians as jac
 from graphstep.ops.spec import power_text
-from graphstep.text import shape_paren, shape_text
 
 __all__ = [
     "TIE", "number_text", "wrap", "label_formula", "uniform_exponent", "pow_forward",
     "pow_base_local", "pow_exponent_local", "pow_base_formula", "pow_base_adjoint", "safe_log",
-    "pick_local", "pick_formula", "pick_adjoint", "reduced_axes",
-    "matmul_shape", "reduce_shape", "reshape_shape", "stack_shape", "softmax_shape",
-    "transpose_shape", "broadcast_shape",
-    "extreme_jacobian", "reduce_forward", "mean_forward", "mean_scale", "softmax_forward",
-    "matmul_jacobian", "matmul_adjoint", "reduce_adjoint", "extreme_adjoint", "softmax_adjoint",
-    "matmul_sentence", "broadcast_sentence", "reduce_sentence", "extreme_sentence",
+    "pick_local", "pick_formula", "pick_adjoint",
 ]
 
 #: How a tie of ``max``/``min`` is resolved, as the formulas say it.
@@ -38,13 +30,41 @@ _OTHER = {"≥": "<", "≤": ">", ">": "<", "<": ">"}
 
 
 def number_text(c: float) -> str:
-    """A number as it appears in a formula: ``2``, ``0.5``."""
+    """A number as it appears in a formula: ``2``, ``0.5``.
+
+    Parameters
+    ----------
+    c : float
+        The number.
+
+    Returns
+    -------
+    str
+        ``c`` in the shortest of fixed or exponent form (``format(c, "g")``).
+
+    Examples
+    --------
+    >>> number_text(2.0), number_text(0.5)
+    ('2', '0.5')
+    """
     return f"{c:g}"
 
 
 def wrap(label: str) -> str:
     """Parenthesise a label that is not a single token (``-2`` or ``x+1``).
 
+    Parameters
+    ----------
+    label : str
+        A node's label or a number as text.
+
+    Returns
+    -------
+    str
+        ``label`` itself when it is a name or a number, ``(label)`` otherwise.
+
+    Examples
+    --------
     >>> wrap("u1"), wrap("x+1")
     ('u1', '(x+1)')
     """
@@ -52,7 +72,23 @@ def wrap(label: str) -> str:
 
 
 def label_formula(text: str):
-    """A formula that is always ``text`` (``1`` for the derivative of ``a + b``)."""
+    """A formula that is always ``text`` (``1`` for the derivative of ``a + b``).
+
+    Parameters
+    ----------
+    text : str
+        The formula.
+
+    Returns
+    -------
+    callable
+        ``(labels, consts, out_label, values) -> text``, the shape of an entry's ``formula``.
+
+    Examples
+    --------
+    >>> label_formula("1")(("a", "b"), (None, None), "u1", None)
+    '1'
+    """
     return lambda labels, consts, out, values: text
 
 
@@ -60,7 +96,24 @@ def label_formula(text: str):
 
 
 def uniform_exponent(b: Any) -> float | None:
-    """The exponent as one number when it is the same everywhere (``v**2`` broadcasts the 2)."""
+    """The exponent as one number when it is the same everywhere (``v**2`` broadcasts the 2).
+
+    Parameters
+    ----------
+    b : float or array_like
+        The exponent of ``x ** b``.
+
+    Returns
+    -------
+    float or None
+        The one value of every entry of ``b``; None when the entries differ or there are none.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> uniform_exponent(2), uniform_exponent(np.array([2.0, 2.0])), uniform_exponent(np.array([1.0, 2.0]))
+    (2.0, 2.0, None)
+    """
     if np.ndim(b) == 0:
         return float(b)
     b = np.asarray(b)
@@ -71,7 +124,26 @@ def uniform_exponent(b: Any) -> float | None:
 
 
 def pow_forward(a, p):
-    """``np.power``; a uniform 2 is ``a * a`` (what numpy does, without the pow() calls)."""
+    """``np.power``; a uniform 2 is ``a * a`` (what numpy does, without the pow() calls).
+
+    Parameters
+    ----------
+    a : tuple
+        The base and the exponent.
+    p : dict
+        The op's parameters (none).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``a[0] ** a[1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pow_forward((np.array([1.0, 3.0]), 2.0), {})
+    array([1., 9.])
+    """
     c = uniform_exponent(a[1])
     if c == 2:
         return a[0] * a[0]
@@ -79,7 +151,27 @@ def pow_forward(a, p):
 
 
 def pow_base_local(a, out, p):
-    """``d(x^y)/dx = y·x^(y-1)``, exactly 0 where ``y = 0`` (also at ``x = 0``), as autograd has it."""
+    """``d(x^y)/dx = y·x^(y-1)``, exactly 0 where ``y = 0`` (also at ``x = 0``), as autograd has it.
+
+    Parameters
+    ----------
+    a : tuple
+        The base ``x`` and the exponent ``y``.
+    out : float or numpy.ndarray
+        ``x^y`` (unused).
+    p : dict
+        The op's parameters (none).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The elementwise derivative, of the base's shape for a uniform exponent.
+
+    Examples
+    --------
+    >>> float(pow_base_local((3.0, 2.0), 9.0, {})), float(pow_base_local((0.0, 0.0), 1.0, {}))
+    (6.0, 0.0)
+    """
     c = uniform_exponent(a[1])
     if c is None:
         return a[1] * np.power(a[0], np.where(a[1] == 0, 1.0, a[1] - 1.0))
@@ -94,13 +186,56 @@ def pow_exponent_local(a, out, p):
     """``d(x^y)/dy = x^y·ln x``, exactly 0 at ``x = 0`` where ``x^y`` is finite (autograd, JAX).
 
     ``ln x`` is nan for ``x < 0`` (``x^y`` is not a real function of ``y`` there).
+
+    Parameters
+    ----------
+    a : tuple
+        The base ``x`` and the exponent ``y``.
+    out : float or numpy.ndarray
+        ``x^y``.
+    p : dict
+        The op's parameters (none).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The elementwise derivative.
+
+    Examples
+    --------
+    >>> d = pow_exponent_local((2.0, 3.0), 8.0, {}), pow_exponent_local((0.0, 3.0), 0.0, {})
+    >>> round(float(d[0]), 4), float(d[1])
+    (5.5452, 0.0)
     """
     base = np.asarray(a[0])
     return out * np.log(np.where(base == 0, 1.0, base))
 
 
 def pow_base_formula(labels, consts, out_label, values):
-    """``3·x²`` for a constant exponent 3, ``y·x^(y−1)`` otherwise."""
+    """``3·x²`` for a constant exponent 3, ``y·x^(y−1)`` otherwise.
+
+    Parameters
+    ----------
+    labels : tuple of str
+        The base's and the exponent's labels.
+    consts : tuple
+        Each argument's value when it is a constant, None otherwise.
+    out_label : str
+        The output's label (unused).
+    values : tuple or None
+        The arguments' values (unused).
+
+    Returns
+    -------
+    str
+        The local derivative in the base as a formula.
+
+    Examples
+    --------
+    >>> labels = ("x", "y")
+    >>> pow_base_formula(labels, (None, 3.0), "u1", None), pow_base_formula(labels, (None, None), "u1", None)
+    ('3·x²', 'y·x^(y−1)')
+    """
     a, b = labels
     exponent = consts[1]
     if exponent is not None and np.ndim(exponent) > 0:
@@ -114,7 +249,30 @@ def pow_base_formula(labels, consts, out_label, values):
 
 
 def pow_base_adjoint(m, G, e):
-    """``c·G ⊙ x^(c-1)`` for a uniform exponent ``c``; the power rule otherwise."""
+    """``c·G ⊙ x^(c-1)`` for a uniform exponent ``c``; the power rule otherwise.
+
+    Parameters
+    ----------
+    m : module
+        The expression builder (:mod:`graphstep.formulas.builder`).
+    G : Expr
+        The head's adjoint.
+    e : AdjointEdge
+        The edge (:class:`graphstep.formulas.rules.AdjointEdge`).
+
+    Returns
+    -------
+    Expr
+        The base's share of ``G``.
+
+    Examples
+    --------
+    >>> import numpy as np, graphstep as gs
+    >>> from graphstep.formulas.rules import adjoint_rule
+    >>> g = gs.parse("x ** 3", x=np.array([1.0, 2.0]))
+    >>> adjoint_rule(g, g.output, 0).text()
+    '3·(G_u1 ⊙ x²)'
+    """
     base, exponent = e.args
     c = m.uniform(exponent)
     if c == 0:
@@ -125,7 +283,24 @@ def pow_base_adjoint(m, G, e):
 
 
 def safe_log(a):
-    """``ln a``, nan (not a warning) where ``a <= 0``."""
+    """``ln a``, nan (not a warning) where ``a <= 0``.
+
+    Parameters
+    ----------
+    a : float or array_like
+        The argument.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``ln a`` where ``a > 0``, nan elsewhere.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> safe_log(np.array([1.0, -1.0]))
+    array([ 0., nan])
+    """
     return np.log(np.where(np.asarray(a) > 0, a, np.nan))
 
 
@@ -133,7 +308,26 @@ def safe_log(a):
 
 
 def pick_local(wins, pos):
-    """``[a wins] + ½[a = b]`` for argument ``pos`` (autograd's and JAX's rule at a tie)."""
+    """``[a wins] + ½[a = b]`` for argument ``pos`` (autograd's and JAX's rule at a tie).
+
+    Parameters
+    ----------
+    wins : callable
+        ``np.greater`` for ``max``, ``np.less`` for ``min``.
+    pos : int
+        The argument, 0 or 1.
+
+    Returns
+    -------
+    callable
+        ``(args, out, params) -> local derivative``, the shape of an entry's ``local``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pick_local(np.greater, 0)((np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 2.0])), None, {})
+    array([0. , 0.5, 1. ])
+    """
 
     def local(a, out, p):
         mine, other = np.asarray(a[pos]), np.asarray(a[1 - pos])
@@ -145,6 +339,21 @@ def pick_local(wins, pos):
 def pick_formula(loose, strict, pos):
     """``[a ≥ b]`` and ``[a < b]``; where the values tie, ``½ (tie: split evenly)``.
 
+    Parameters
+    ----------
+    loose, strict : str
+        The relation of the first argument winning, without and with ties
+        (``"≥"``, ``">"`` for ``max``; ``"≤"``, ``"<"`` for ``min``).
+    pos : int
+        The argument, 0 or 1.
+
+    Returns
+    -------
+    callable
+        ``(labels, consts, out_label, values) -> str``, the shape of an entry's ``formula``.
+
+    Examples
+    --------
     >>> f = pick_formula("≥", ">", 0)
     >>> f(("x", "y"), (None, None), "u1", (1.0, 2.0)), f(("x", "y"), (None, None), "u1", (2.0, 2.0))
     ('[x ≥ y]', '½ (tie: split evenly)')
@@ -164,7 +373,28 @@ def pick_formula(loose, strict, pos):
 
 
 def pick_adjoint(strict, pos):
-    """``G ⊙ ([a > b] + ½[a = b])``: the adjoint rule of ``max(a, b)`` (``<`` for ``min``)."""
+    """``G ⊙ ([a > b] + ½[a = b])``: the adjoint rule of ``max(a, b)`` (``<`` for ``min``).
+
+    Parameters
+    ----------
+    strict : str
+        ``">"`` for ``max``, ``"<"`` for ``min``.
+    pos : int
+        The argument, 0 or 1.
+
+    Returns
+    -------
+    callable
+        ``(m, G, e) -> Expr``, the shape of an entry's ``adjoint``.
+
+    Examples
+    --------
+    >>> import numpy as np, graphstep as gs
+    >>> from graphstep.formulas.rules import adjoint_rule
+    >>> g = gs.parse("max(x, y)", x=np.array([1.0, 2.0]), y=np.array([2.0, 2.0]))
+    >>> adjoint_rule(g, g.output, 0).text()
+    'G_u1 ⊙ ([x > y] + [x = y]/2)'
+    """
 
     def rule(m, G, e):
         a = e.args
@@ -173,291 +403,3 @@ def pick_adjoint(strict, pos):
         return m.had(G, m.add([wins, m.scale(0.5, m.indicator(a[0], "=", a[1]))]))
 
     return rule
-
-
-# --- shape rules of the structural ops ------------------------------------------------
-
-
-def matmul_shape(shapes, params, texts):
-    (sa, sb), (ta, tb) = shapes, texts
-    if len(sa) == 0 or len(sb) == 0 or len(sa) > 2 or len(sb) > 2:
-        raise ShapeError(
-            f"matmul: {ta} {shape_paren(sa)} @ {tb} {shape_paren(sb)}: "
-            "both sides must be vectors or matrices; use * for scalars"
-        )
-    inner_a, inner_b = sa[-1], sb[0]
-    if inner_a != inner_b:
-        raise ShapeError(
-            f"matmul: {ta} {shape_paren(sa)} @ {tb} {shape_paren(sb)}: "
-            f"inner dimensions {inner_a} and {inner_b} differ"
-        )
-    return sa[:-1] + sb[1:]
-
-
-def _axis_check(name, shape, axis, text):
-    """Every axis a whole number in range, none named twice (``-1`` and ``1`` of a matrix are one)."""
-    if axis is None:
-        return
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    seen = set()
-    for a in axes:
-        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
-            raise ShapeError(f"{name}: the axis {a!r} for {text} is not a whole number")
-        if not -len(shape) <= a < len(shape):
-            raise ShapeError(
-                f"{name}: {text} has shape {shape_text(shape)}: axis {a} is out of range"
-            )
-        if a % len(shape) in seen:
-            raise ShapeError(
-                f"{name}: {text} has shape {shape_text(shape)}: axis {a % len(shape)} is "
-                f"named twice in axis={axis}"
-            )
-        seen.add(a % len(shape))
-
-
-def reduced_axes(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
-    """The axes a reduction over ``axis`` removes, in order (all of them for ``None``).
-
-    >>> reduced_axes((2, 3), None), reduced_axes((2, 3), -1)
-    ((0, 1), (1,))
-    """
-    return tuple(range(len(shape))) if axis is None else jac.normal_axes(axis, len(shape))
-
-
-def reduce_shape(name):
-    def rule(shapes, params, texts):
-        axis = params.get("axis")
-        _axis_check(name, shapes[0], axis, texts[0])
-        axes = reduced_axes(shapes[0], axis)
-        if name in ("max", "min") and any(shapes[0][a] == 0 for a in axes):
-            where = "" if axis is None else f" along axis {axis}"
-            raise ShapeError(
-                f"{name}: {texts[0]} has shape {shape_text(shapes[0])}: the {name} of no "
-                f"numbers{where} is not defined"
-            )
-        return tuple(n for i, n in enumerate(shapes[0]) if i not in axes)
-
-    return rule
-
-
-def reshape_shape(shapes, params, texts):
-    target = tuple(params["shape"])
-    size = math.prod(shapes[0])
-    known = math.prod(n for n in target if n != -1)
-    bad = [n for n in target if n < -1]
-    if bad or target.count(-1) > 1 or (target.count(-1) == 0 and known != size) or (
-        target.count(-1) == 1 and (known == 0 or size % known)
-    ):
-        why = (f"{bad[0]} is not a length (use -1 for the one length to work out)" if bad else
-               "-1 may stand for one length only" if target.count(-1) > 1 else
-               "the sizes do not match")
-        raise ShapeError(
-            f"reshape: {texts[0]} {shape_paren(shapes[0])} holds {size} numbers and "
-            f"cannot be read as shape {target}: {why}"
-        )
-    return tuple(size // known if n == -1 else n for n in target)
-
-
-def stack_shape(shapes, params, texts):
-    if not shapes:
-        raise ShapeError("stack: [] has no values; stack needs at least one")
-    for shape, text in zip(shapes[1:], texts[1:]):
-        if shape != shapes[0]:
-            raise ShapeError(
-                f"stack: {texts[0]} {shape_paren(shapes[0])} and {text} "
-                f"{shape_paren(shape)} must have the same shape"
-            )
-    return (len(shapes),) + shapes[0]
-
-
-def softmax_shape(shapes, params, texts):
-    if shapes[0] == ():
-        raise ShapeError(f"softmax: {texts[0]} is a scalar; softmax needs a vector or matrix")
-    axis = params.get("axis", -1)
-    _axis_check("softmax", shapes[0], axis, texts[0])
-    if any(shapes[0][a] == 0 for a in reduced_axes(shapes[0], axis)):
-        raise ShapeError(
-            f"softmax: {texts[0]} has shape {shape_text(shapes[0])}: softmax along axis "
-            f"{axis} of no numbers is not defined"
-        )
-    return shapes[0]
-
-
-def transpose_shape(shapes, params, texts):
-    return shapes[0][::-1]
-
-
-def broadcast_shape(shapes, params, texts):
-    return tuple(params["shape"])
-
-
-# --- forward and Jacobians of the structural ops --------------------------------------
-
-
-def extreme_jacobian(name):
-    """``d max(x)/dx``: 1 at the largest entry; ``k`` tied entries get ``1/k`` each (autograd, JAX)."""
-
-    def jacobian(pos, args, out, params, labels):
-        x = np.asarray(args[0], dtype=float)
-        axis = params.get("axis")
-        axes = reduced_axes(x.shape, axis)
-        hits = x == np.expand_dims(np.asarray(out, dtype=float), axes)
-        counts = hits.sum(axis=axes, keepdims=True)
-        mask = hits / counts
-        which = f"arg{name}"
-        formula = (f"diag(onehot({which}))" if not (counts > 1).any()
-                   else f"diag(1/k at the k tied {which}) ({TIE})")
-        reduce = jac.Reduction(x.shape, axis, formula="1ᵀ")
-        return jac.compose(reduce, jac.Diagonal(mask, formula))
-
-    return jacobian
-
-
-def reduce_forward(fn):
-    def forward(a, p):
-        return fn(a[0], axis=p.get("axis"))
-
-    return forward
-
-
-def mean_scale(shape, axis):
-    """``1/n`` for a mean over ``n`` entries (1 for none)."""
-    return 1.0 / max(math.prod(shape[a] for a in reduced_axes(shape, axis)), 1)
-
-
-def mean_forward(a, p):
-    """``np.mean``; the mean of no numbers is nan (a DomainWarning, not numpy's RuntimeWarning)."""
-    x, axis = a[0], p.get("axis")
-    if np.size(x) and all(np.shape(x)[k] for k in reduced_axes(np.shape(x), axis)):
-        return np.mean(x, axis=axis)
-    return np.sum(x, axis=axis) * np.nan
-
-
-def softmax_forward(a, p):
-    x = a[0]
-    axis = p.get("axis", -1)
-    shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return shifted / np.sum(shifted, axis=axis, keepdims=True)
-
-
-# --- matrix-form adjoint rules of the structural ops -----------------------------------
-
-
-def matmul_jacobian(pos, args, out, params, labels):
-    """``d(A @ B)/dA`` (``I ⊗ Bᵀ`` in numerator layout) or ``d(A @ B)/dB``."""
-    a, b = args
-    if pos == 0:
-        return jac.MatmulLeft(b, np.shape(a), np.shape(out), *labels[:2])
-    return jac.MatmulRight(a, np.shape(b), np.shape(out), *labels[:2])
-
-
-def matmul_adjoint(m, G, e):
-    """``G_A = G_Y Bᵀ``, ``G_B = Aᵀ G_Y``; outer products and plain products for vectors."""
-    a, b = e.args
-    sa, sb = e.shapes
-    if e.pos == 0:
-        if len(sa) == 1 and len(sb) == 1:
-            return m.had(G, b)  # y = a·b: G_a = G_y b
-        if len(sa) == 2 and len(sb) == 1:
-            return m.outer(G, b)  # y = M x: G_M = G_y xᵀ
-        return m.matmul(G, e.transposed(1))  # G_A = G_Y Bᵀ (a row vector a: same)
-    if len(sa) == 1 and len(sb) == 1:
-        return m.had(G, a)
-    if len(sa) == 1 and len(sb) == 2:
-        return m.outer(a, G)  # y = a B: G_B = a G_yᵀ
-    return m.matmul(e.transposed(0), G)  # G_B = Aᵀ G_Y (a vector x: same)
-
-
-def reduce_adjoint(mean: bool):
-    """``G`` copied back along the reduced axes (divided by their size for a mean)."""
-
-    def rule(m, G, e):
-        shape = e.shapes[0]
-        axes = reduced_axes(shape, e.params.get("axis"))
-        copied = m.expand(G, axes, shape)
-        if not mean:
-            return copied
-        return m.scale(1.0 / max(math.prod(shape[a] for a in axes), 1), copied)
-
-    return rule
-
-
-def extreme_adjoint(which: str):
-    """``G`` copied back, times the one-hot mask of the arg-max (arg-min)."""
-
-    def rule(m, G, e):
-        shape, axis = e.shapes[0], e.params.get("axis")
-        mask = m.mask(shape, e.node, e.labels[0], which, axis)
-        return m.had(m.expand(G, reduced_axes(shape, axis), shape), mask)
-
-    return rule
-
-
-def softmax_adjoint(m, G, e):
-    """``s ⊙ (G - sum(G ⊙ s, axis))``."""
-    s = e.out
-    return m.had(s, m.add([G, m.neg(m.sum_keep(m.had(G, s), e.params.get("axis", -1)))]))
-
-
-# --- dimension-analysis sentences of the structural ops --------------------------------
-
-
-def _product_shapes(pos: int, sh: tuple[int, ...], so: tuple[int, ...]) -> str:
-    """``(3x4 times 4x2)``: the shapes multiplied in a matrix rule, to show they match."""
-    if len(sh) != 2 or len(so) != 2:
-        return ""
-    if pos == 0:  # G_A = G_Y Bᵀ
-        return f" ({shape_text(sh)} times {so[1]}x{so[0]})"
-    return f" ({so[1]}x{so[0]} times {shape_text(sh)})"  # G_B = Aᵀ G_Y
-
-
-def matmul_sentence(s):
-    other, so = (s.labels[1], s.shapes[1]) if s.pos == 0 else (s.labels[0], s.shapes[0])
-    start = f"{s.intro} As scalars ∂{s.h}/∂{s.t} = {other}; {s.Gh} is"
-    if s.out_shape == ():
-        return (f"{start} a scalar and {other} is {shape_text(so)}, so {s.Gt} = {s.rule}, "
-                f"{s.like}.")
-    if len(s.tail_shape) == 2 and len(so) == 1:
-        return (f"{start} {shape_text(s.out_shape)} and {other} is {shape_text(so)}, so "
-                f"{s.Gt} = {s.rule}, an outer product, {s.like}.")
-    product = _product_shapes(s.pos, s.out_shape, so)
-    return (f"{start} {shape_text(s.out_shape)} and {other} is {shape_text(so)}, so "
-            f"{s.Gt} = {s.rule}{product}, {s.like}.")
-
-
-def broadcast_sentence(s):
-    sh, st = s.out_shape, s.tail_shape
-    times = math.prod(sh) // max(math.prod(st), 1)
-    product = ""
-    if len(sh) == 2 and st in ((sh[1],), (1, sh[1])):
-        product = f" (1x{sh[0]} times {shape_text(sh)})"
-    return (f"{s.t} {shape_paren(st)} is broadcast to {shape_text(sh)}, so each entry of "
-            f"{s.t} is used {times} times; as scalars ∂{s.h}/∂{s.t} = 1, and the uses add up: "
-            f"{s.Gt} = {s.rule}{product}, {s.like}.")
-
-
-def reduce_sentence(mean: bool):
-    def sentence(s):
-        st = s.tail_shape
-        axes = reduced_axes(st, s.params.get("axis"))
-        n = math.prod(st[a] for a in axes)
-        what = "averages" if mean else "adds up"
-        if len(axes) == len(st):
-            how = f"{what} all {n} entries of {s.t}"
-        else:
-            axis_words = f"ax{'is' if len(axes) == 1 else 'es'} {','.join(map(str, axes))}"
-            how = f"{what} {s.t} along {axis_words} ({n} entries each time)"
-        scalar = f"1/{n}" if mean else "1"
-        return (f"{s.intro} It {how}: as scalars ∂{s.h}/∂{s.t} = {scalar} for each entry, so "
-                f"{s.Gt} = {s.rule}: {s.Gh} {shape_paren(s.out_shape)} copied back to every "
-                f"entry it came from, {s.like}.")
-
-    return sentence
-
-
-def extreme_sentence(which: str):
-    def sentence(s):
-        return (f"{s.intro} Only the {which} entry counts: as scalars ∂{s.h}/∂{s.t} = 1 there "
-                f"and 0 elsewhere, so {s.Gt} = {s.rule}, {s.like}.")
-
-    return sentence

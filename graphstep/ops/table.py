@@ -25,6 +25,8 @@ import numpy as np
 
 from graphstep.ops import jacobians as jac
 from graphstep.ops import rules as r
+from graphstep.ops import shapes as sh
+from graphstep.ops import structural as st
 from graphstep.ops.spec import ATOM, CONST, INPUT, Kind, Leaf, OpSpec, Param, as_value, power_text
 from graphstep.text import shape_text
 
@@ -47,6 +49,29 @@ def _unary(name, forward, local, formula, adjoint, latex, *, names=None, activat
         formula=(lambda labels, consts, y, values: formula(labels[0], y),),
         adjoint=(lambda m, G, e: adjoint(m, G, e.args[0], e.out),),
         latex=latex, activation=activation, scalar_forward=scalar_forward,
+    )
+
+
+def _pick(name, word, forward, wins, loose, strict):
+    """The elementwise ``max(a, b)`` or ``min(a, b)``: the winner's local derivative is 1, ½ at a tie."""
+    return OpSpec(
+        name=name, kind=E, arity=2, names=(word,), text=f"{word}({{0}}, {{1}})",
+        forward=lambda a, p: forward(a[0], a[1]),
+        local=(r.pick_local(wins, 0), r.pick_local(wins, 1)),
+        formula=(r.pick_formula(loose, strict, 0), r.pick_formula(loose, strict, 1)),
+        adjoint=(r.pick_adjoint(strict, 0), r.pick_adjoint(strict, 1)),
+        latex=rf"\{word}\left({{0}}, {{1}}\right)",
+    )
+
+
+def _extreme(name, word, reduce, which):
+    """The reduction ``max(x, axis)`` or ``min(x, axis)``: its ``which`` entry (``k`` tied ones share)."""
+    return OpSpec(
+        name=name, kind=S, arity=1, names=(word,), text=f"{word}({{0}})",
+        params=(Param(name="axis"),), forward=st.reduce_forward(reduce),
+        shape=sh.reduce_shape(word), jacobian=st.extreme_jacobian(word),
+        adjoint=(st.extreme_adjoint(word),), sentence=st.extreme_sentence(which),
+        latex=rf"\{word} {{0}}",
     )
 
 
@@ -137,40 +162,26 @@ OPS: dict[str, OpSpec] = {op.name: op for op in (
            lambda m, G, x, y: m.had(G, m.fn("sign", x)), r"\left|{0}\right|"),
     _unary("square", np.square, lambda x, out: 2.0 * x, lambda a, y: f"2·{r.wrap(a)}",
            lambda m, G, x, y: m.scale(2.0, m.had(G, x)), "{0}^{{2}}", activation=False),
-    OpSpec(
-        name="maximum", kind=E, arity=2, names=("max",), text="max({0}, {1})",
-        forward=lambda a, p: np.maximum(a[0], a[1]),
-        local=(r.pick_local(np.greater, 0), r.pick_local(np.greater, 1)),
-        formula=(r.pick_formula("≥", ">", 0), r.pick_formula("≥", ">", 1)),
-        adjoint=(r.pick_adjoint(">", 0), r.pick_adjoint(">", 1)),
-        latex=r"\max\left({0}, {1}\right)",
-    ),
-    OpSpec(
-        name="minimum", kind=E, arity=2, names=("min",), text="min({0}, {1})",
-        forward=lambda a, p: np.minimum(a[0], a[1]),
-        local=(r.pick_local(np.less, 0), r.pick_local(np.less, 1)),
-        formula=(r.pick_formula("≤", "<", 0), r.pick_formula("≤", "<", 1)),
-        adjoint=(r.pick_adjoint("<", 0), r.pick_adjoint("<", 1)),
-        latex=r"\min\left({0}, {1}\right)",
-    ),
+    _pick("maximum", "max", np.maximum, np.greater, "≥", ">"),
+    _pick("minimum", "min", np.minimum, np.less, "≤", "<"),
     # --- structural ops: their local derivatives are Jacobian objects ---------------------
     OpSpec(
         name="matmul", kind=S, arity=2, operator="@", text="{0} @ {1}", precedence=2,
-        tighter=(1,), forward=lambda a, p: np.matmul(a[0], a[1]), shape=r.matmul_shape,
-        jacobian=r.matmul_jacobian,
-        adjoint=(r.matmul_adjoint, r.matmul_adjoint), sentence=r.matmul_sentence,
+        tighter=(1,), forward=lambda a, p: np.matmul(a[0], a[1]), shape=sh.matmul_shape,
+        jacobian=st.matmul_jacobian,
+        adjoint=(st.matmul_adjoint, st.matmul_adjoint), sentence=st.matmul_sentence,
         latex=r"{0}\,{1}",
     ),
     OpSpec(
         name="dot", kind=S, arity=2, names=("dot",), text="dot({0}, {1})",
-        forward=lambda a, p: np.matmul(a[0], a[1]), shape=r.matmul_shape,
-        jacobian=r.matmul_jacobian,
-        adjoint=(r.matmul_adjoint, r.matmul_adjoint), sentence=r.matmul_sentence,
+        forward=lambda a, p: np.matmul(a[0], a[1]), shape=sh.matmul_shape,
+        jacobian=st.matmul_jacobian,
+        adjoint=(st.matmul_adjoint, st.matmul_adjoint), sentence=st.matmul_sentence,
         latex=r"{0} \cdot {1}",
     ),
     OpSpec(
         name="transpose", kind=S, arity=1, names=("transpose",), operator=".T", text="{0}.T",
-        forward=lambda a, p: np.transpose(a[0]), shape=r.transpose_shape,
+        forward=lambda a, p: np.transpose(a[0]), shape=sh.transpose_shape,
         jacobian=lambda pos, a, out, p, labels: jac.Transpose(np.shape(a[0])),
         adjoint=(lambda m, G, e: m.transpose(G),),
         sentence=lambda s: f"{s.intro} The entries only move: {s.Gt} = {s.rule}, {s.like}.",
@@ -178,49 +189,37 @@ OPS: dict[str, OpSpec] = {op.name: op for op in (
     ),
     OpSpec(
         name="sum", kind=S, arity=1, names=("sum",), text="sum({0})", params=(AXIS,),
-        forward=r.reduce_forward(np.sum), shape=r.reduce_shape("sum"),
+        forward=st.reduce_forward(np.sum), shape=sh.reduce_shape("sum"),
         jacobian=lambda pos, a, out, p, labels: jac.Reduction(np.shape(a[0]), p.get("axis")),
-        adjoint=(r.reduce_adjoint(mean=False),), sentence=r.reduce_sentence(mean=False),
+        adjoint=(st.reduce_adjoint(mean=False),), sentence=st.reduce_sentence(mean=False),
         latex=r"\textstyle\sum {0}",
     ),
     OpSpec(
         name="mean", kind=S, arity=1, names=("mean",), text="mean({0})", params=(AXIS,),
-        forward=r.mean_forward, shape=r.reduce_shape("mean"),
+        forward=st.mean_forward, shape=sh.reduce_shape("mean"),
         jacobian=lambda pos, a, out, p, labels: jac.Reduction(
-            np.shape(a[0]), p.get("axis"), r.mean_scale(np.shape(a[0]), p.get("axis"))),
-        adjoint=(r.reduce_adjoint(mean=True),), sentence=r.reduce_sentence(mean=True),
+            np.shape(a[0]), p.get("axis"), st.mean_scale(np.shape(a[0]), p.get("axis"))),
+        adjoint=(st.reduce_adjoint(mean=True),), sentence=st.reduce_sentence(mean=True),
         latex=r"\operatorname{{mean}}\left({0}\right)",
     ),
     OpSpec(
         name="softmax", kind=S, arity=1, names=("softmax",), text="softmax({0})",
         params=(Param(name="axis", keyword=True, positional=True, default=-1),),
-        forward=r.softmax_forward, shape=r.softmax_shape,
+        forward=st.softmax_forward, shape=sh.softmax_shape,
         jacobian=lambda pos, a, out, p, labels: jac.Softmax(out, p.get("axis", -1), labels[-1]),
-        adjoint=(r.softmax_adjoint,),
+        adjoint=(st.softmax_adjoint,),
         sentence=lambda s: (
             f"{s.intro} Softmax couples the entries along axis {s.params.get('axis', -1)}: its "
             f"Jacobian diag({s.h}) - {s.h}·{s.h}ᵀ is not diagonal, so {s.Gt} = {s.rule}, "
             f"{s.like}."),
         latex=r"\operatorname{{softmax}}\left({0}\right)", activation=True,
     ),
-    OpSpec(
-        name="amax", kind=S, arity=1, names=("max",), text="max({0})",
-        params=(Param(name="axis"),), forward=r.reduce_forward(np.max),
-        shape=r.reduce_shape("max"), jacobian=r.extreme_jacobian("max"),
-        adjoint=(r.extreme_adjoint("max"),), sentence=r.extreme_sentence("largest"),
-        latex=r"\max {0}",
-    ),
-    OpSpec(
-        name="amin", kind=S, arity=1, names=("min",), text="min({0})",
-        params=(Param(name="axis"),), forward=r.reduce_forward(np.min),
-        shape=r.reduce_shape("min"), jacobian=r.extreme_jacobian("min"),
-        adjoint=(r.extreme_adjoint("min"),), sentence=r.extreme_sentence("smallest"),
-        latex=r"\min {0}",
-    ),
+    _extreme("amax", "max", np.max, "largest"),
+    _extreme("amin", "min", np.min, "smallest"),
     OpSpec(
         name="reshape", kind=S, arity=1, names=("reshape",), text="reshape({0})",
         params=(Param(name="shape", keyword=False, positional=True, required=True),),
-        forward=lambda a, p: np.reshape(a[0], p["shape"]), shape=r.reshape_shape,
+        forward=lambda a, p: np.reshape(a[0], p["shape"]), shape=sh.reshape_shape,
         jacobian=lambda pos, a, out, p, labels: jac.Reshape(np.shape(a[0]), np.shape(out)),
         adjoint=(lambda m, G, e: m.reshape(G, e.shapes[0]),),
         sentence=lambda s: (f"{s.intro} The same numbers in another shape: {s.Gt} = {s.rule}, "
@@ -230,14 +229,14 @@ OPS: dict[str, OpSpec] = {op.name: op for op in (
     OpSpec(
         name="broadcast", kind=S, arity=1, text="{0}", transparent=True,
         forward=lambda a, p: np.broadcast_to(a[0], p["shape"]),  # a read-only view
-        shape=r.broadcast_shape,
+        shape=sh.broadcast_shape,
         jacobian=lambda pos, a, out, p, labels: jac.Broadcast(np.shape(a[0]), np.shape(out)),
-        adjoint=(lambda m, G, e: m.sum_to(G, e.shapes[0]),), sentence=r.broadcast_sentence,
+        adjoint=(lambda m, G, e: m.sum_to(G, e.shapes[0]),), sentence=st.broadcast_sentence,
     ),
     OpSpec(
         name="stack", kind=S, arity=1, variadic=True, names=("stack",), text="[{0}]",
         forward=lambda a, p: np.stack([np.asarray(v, dtype=float) for v in a]),
-        shape=r.stack_shape,
+        shape=sh.stack_shape,
         jacobian=lambda pos, a, out, p, labels: jac.Embed(np.shape(a[pos]), np.shape(out), pos),
         adjoint=(lambda m, G, e: m.index(G, e.pos, e.shapes[e.pos]),),
         sentence=lambda s: (f"{s.intro} {s.t} is entry {s.pos} of {s.h} "

@@ -1,0 +1,1 @@
+"""Pictures without processes: (Graph, Step, Style) -> Graphviz DOT."""

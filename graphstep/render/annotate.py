@@ -174,6 +174,27 @@ class Annotations:
     ``unknown`` are the value slots shown as ``?``; ``focus_nodes`` and
     ``focus_edges`` are highlighted, ``main_node`` (the node the step computes, if
     any) most strongly; ``title`` and ``text`` make the caption.
+
+    Parameters
+    ----------
+    texts : Mapping
+        A slot (``("value", n)``, ``("adjoint", n)``, ``("tangent", n)``,
+        ``("local", tail, head, pos)``) to its text (``""`` when unknown at this step).
+    unknown : frozenset
+        The value slots shown as ``?``.
+    focus_nodes, focus_edges : frozenset
+        The highlighted nodes and edges.
+    title, text : str
+        The caption.
+    main_node : int or None
+        The node the step computes, highlighted most strongly.
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> a = annotations(gs.parse("sin(x)", x=0.0))
+    >>> a.texts[("value", 0)], a.texts[("local", 0, 1, 0)], a.unknown, a.main_node
+    ('= 0', '= 1', frozenset(), None)
     """
 
     texts: Mapping[Slot, str]

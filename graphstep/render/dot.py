@@ -160,6 +160,17 @@ def edge_label(g: Graph, tail: int, head: int, pos: int, texts: Mapping[Slot, st
 def node_id(node: int) -> str:
     """The DOT (and SVG) id of a node.
 
+    Parameters
+    ----------
+    node : int
+        A node id.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> node_id(3)
     'n3'
     """
@@ -169,6 +180,17 @@ def node_id(node: int) -> str:
 def edge_id(tail: int, head: int, pos: int) -> str:
     """The DOT (and SVG) id of the edge from ``tail`` to argument ``pos`` of ``head``.
 
+    Parameters
+    ----------
+    tail, head, pos : int
+        The edge: argument ``pos`` of ``head`` is ``tail``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> edge_id(0, 2, 1)
     'e0_2_1'
     """

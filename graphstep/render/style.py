@@ -32,6 +32,13 @@ __all__ = [
 class Direction(str, Enum):
     """A layout direction (Graphviz ``rankdir``); each value equals its public string.
 
+    Attributes
+    ----------
+    LR, RL, TB, BT : Direction
+        Inputs on the left (the default), right, top or bottom (as in the lecture slides).
+
+    Examples
+    --------
     >>> Direction("BT") is Direction.BT, f"{Direction.LR}"
     (True, 'LR')
     """
@@ -56,6 +63,15 @@ class LookKind(str, Enum):
     node and ``main`` the node a step computes. Edge kinds: ``edge`` (from a value that
     depends on an input), ``inactive`` (from a constant), ``focus-edge`` (highlighted).
 
+    Attributes
+    ----------
+    INPUT, CONST, OP, OUTPUT, FOCUS, MAIN : LookKind
+        The node kinds.
+    EDGE, INACTIVE, FOCUS_EDGE : LookKind
+        The edge kinds.
+
+    Examples
+    --------
     >>> LookKind.FOCUS_EDGE == "focus-edge", f"gs-{LookKind.INPUT}"
     (True, 'gs-input')
     """
@@ -78,6 +94,19 @@ class LookKind(str, Enum):
 class Look:
     """How one kind of node or edge is drawn: fill, outline, pen width, text colour.
 
+    Parameters
+    ----------
+    fill : str
+        The fill colour.
+    stroke : str
+        The outline (or edge) colour.
+    penwidth : float
+        The outline (or edge) width.
+    fontcolor : str
+        The text colour.
+
+    Examples
+    --------
     >>> Look(fill="#123456").stroke
     '#495057'
     """
@@ -170,6 +199,22 @@ class Style:
     def look(self, kind: str) -> Look:
         """The :class:`Look` of a kind (``input``, ``op``, ``focus``, ``edge``, ...).
 
+        Parameters
+        ----------
+        kind : str or LookKind
+            A kind of node or edge.
+
+        Returns
+        -------
+        Look
+
+        Raises
+        ------
+        KeyError
+            For an unknown kind (the constructor checks the kinds of ``looks``).
+
+        Examples
+        --------
         >>> Style().look("main").penwidth
         4.2
         """

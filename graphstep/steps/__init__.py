@@ -1,0 +1,1 @@
+"""Walks through a graph: frozen steps, one builder per mode, the terminal table, step selection."""

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from itertools import islice
 from typing import Any
 
@@ -43,6 +42,7 @@ import numpy as np
 from graphstep.errors import InputError
 from graphstep.graph import Graph
 from graphstep.steps.table import node_table
+from graphstep.text import WordEnum
 
 __all__ = [
     "Mode", "StepKind", "MODES", "STEP_PATH_LIMIT", "TANGENT_LIMIT", "Edge",
@@ -52,19 +52,17 @@ __all__ = [
 Edge = tuple[int, int, int]  # (tail, head, argument position), as in Graph.edges()
 
 
-class _Word(str, Enum):
-    """An Enum whose members equal, print and format as their (public) string values."""
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
-
-
-class Mode(_Word):
+class Mode(WordEnum):
     """How a walk goes through a graph; users may pass the string values.
 
+    Attributes
+    ----------
+    FORWARD, LOCAL, PATHS, REVERSE, FORWARD_MODE : Mode
+        Values node by node; one edge's local derivative per step; one path per step and the
+        running sum; reverse accumulation node by node; tangents node by node.
+
+    Examples
+    --------
     >>> [str(mode) for mode in Mode]
     ['forward', 'local', 'paths', 'reverse', 'forward-mode']
     """
@@ -108,9 +106,17 @@ class Mode(_Word):
 MODES: tuple[str, ...] = tuple(mode.value for mode in Mode)
 
 
-class StepKind(_Word):
+class StepKind(WordEnum):
     """What one step does.
 
+    Attributes
+    ----------
+    INPUTS, VALUE, LOCAL, PATH, SEED, ADJOINT, TANGENT, RESULT : StepKind
+        Showing the inputs; computing one node's value, one edge's local derivative, one
+        path's product, the output's seed, one node's adjoint or tangent; the final result.
+
+    Examples
+    --------
     >>> [kind.value for kind in StepKind if kind.single_node]
     ['value', 'local', 'seed', 'adjoint', 'tangent']
     """
@@ -126,7 +132,17 @@ class StepKind(_Word):
 
     @property
     def single_node(self) -> bool:
-        """Whether the step computes one node (its first focus node)."""
+        """Whether the step computes one node (its first focus node).
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> StepKind.ADJOINT.single_node, StepKind.RESULT.single_node
+        (True, False)
+        """
         return self in (StepKind.VALUE, StepKind.LOCAL, StepKind.SEED, StepKind.ADJOINT,
                         StepKind.TANGENT)
 
@@ -142,17 +158,39 @@ TANGENT_LIMIT = 4_000_000
 class Step:
     """One step of a walk through a graph, with everything a picture of it needs.
 
-    ``focus_nodes``/``focus_edges`` are highlighted (``focus_nodes[0]`` is the node the
-    step is about, when there is one); ``values``, ``local_derivatives``, ``adjoints``
-    and ``tangents`` hold what is known at this step (by node id, or by edge
-    ``(tail, head, pos)``), so a picture shows exactly those annotations. ``kind``
-    (a :class:`StepKind`) says what the step does; ``result`` is what the step
-    computed (a node's value, adjoint or tangent; a path step's running sum; a result
-    step's gradient) and ``product`` a path step's product of local derivatives.
-    ``graph`` is the Graph walked (it is what ``str(step)`` prints the table of: the
-    sentence, then the nodes with their values and adjoints or tangents as known).
-    ``mode`` and ``kind`` may be given as strings.
+    A picture of the step shows exactly the annotations it holds. ``str(step)`` prints
+    the sentence, then the nodes of ``graph`` with their values and adjoints or tangents
+    as known.
 
+    Parameters
+    ----------
+    mode : Mode or str
+        The walk's mode.
+    index : int
+        The step's position in the walk.
+    text : str
+        The step's sentence.
+    title : str
+        Its short title.
+    focus_nodes, focus_edges : tuple
+        What is highlighted (``focus_nodes[0]`` is the node the step is about, when there
+        is one); edges are :class:`~graphstep.edges.Edge` tuples ``(tail, head, pos)``.
+    values, local_derivatives, adjoints, tangents : Mapping
+        What is known at this step, by node id (local derivatives by edge).
+    wrt : str, optional
+        The input the walk differentiates by.
+    result : object
+        What the step computed: a node's value, adjoint or tangent; a path step's running
+        sum; a result step's gradient.
+    kind : StepKind or str, optional
+        What the step does.
+    product : object
+        A path step's product of local derivatives.
+    graph : Graph, optional
+        The graph walked.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> step = gs.steps(gs.parse("x * exp(x**2)", x=1.5), "paths").steps[1]
     >>> str(step.kind), step.title, round(step.result, 2), step.focus_nodes
@@ -184,13 +222,31 @@ class Step:
 
     @property
     def locals(self) -> Mapping[Edge, Any]:
-        """The local derivatives known at this step (the same as ``local_derivatives``)."""
+        """The local derivatives known at this step (the same as ``local_derivatives``).
+
+        Returns
+        -------
+        Mapping
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> step = gs.steps(gs.parse("sin(x)", x=0.0), "local")[0]
+        >>> step.locals is step.local_derivatives
+        True
+        """
         return self.local_derivatives
 
     @property
     def main_node(self) -> int | None:
         """The one node this step computes (its first focus node), or None.
 
+        Returns
+        -------
+        int or None
+
+        Examples
+        --------
         >>> import graphstep as gs
         >>> [step.main_node for step in gs.steps(gs.parse("sin(x)", x=0.0), "reverse")]
         [1, 0, None]
@@ -263,26 +319,78 @@ class StepCursor:
 
     @property
     def current(self) -> Step:
-        """The step under the cursor."""
+        """The step under the cursor.
+
+        Returns
+        -------
+        Step
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> s = gs.steps(gs.parse("sin(x)", x=0.0), "reverse")
+        >>> s.current.title
+        'seed ū1'
+        """
         return self.steps[self.index]
 
     def next(self) -> Step:
-        """Move one step on (staying on the last step) and return the current step."""
+        """Move one step on (staying on the last step) and return the current step.
+
+        Returns
+        -------
+        Step
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> s = gs.steps(gs.parse("sin(x)", x=0.0), "reverse")
+        >>> s.next().title, s.next().title, s.next().title
+        ('x̄', 'gradient', 'gradient')
+        """
         self.index = min(self.index + 1, len(self.steps) - 1)
         return self.current
 
     def prev(self) -> Step:
-        """Move one step back (staying on the first step) and return the current step."""
+        """Move one step back (staying on the first step) and return the current step.
+
+        Returns
+        -------
+        Step
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> s = gs.steps(gs.parse("sin(x)", x=0.0), "reverse")
+        >>> s.prev().title, s.goto(2).title, s.prev().title
+        ('seed ū1', 'gradient', 'x̄')
+        """
         self.index = max(self.index - 1, 0)
         return self.current
 
     def goto(self, k: int) -> Step:
         """Move to step ``k`` (``0 .. len-1``; negative counts from the end) and return it.
 
+        Parameters
+        ----------
+        k : int
+            A step index.
+
+        Returns
+        -------
+        Step
+
         Raises
         ------
         InputError
             When ``k`` is not an integer in that range.
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> s = gs.steps(gs.parse("sin(x)", x=0.0), "reverse")
+        >>> s.goto(-1).title, s.index
+        ('gradient', 2)
         """
         self.index = self._checked(k)
         return self.current
@@ -317,6 +425,17 @@ class PrefixView(Mapping):
     Steps see growing prefixes of one dict, so building ``n`` steps costs ``O(n)``
     rather than copying ``O(n^2)`` entries.
 
+    Parameters
+    ----------
+    data : dict
+        The shared dict.
+    rank : dict
+        Each key's position in ``data``.
+    count : int
+        How many of the first entries the view shows.
+
+    Examples
+    --------
     >>> known = GrowingDict()
     >>> known.add("a", 1)
     >>> first = known.view()
@@ -349,19 +468,62 @@ class PrefixView(Mapping):
 
 
 class GrowingDict:
-    """An insertion-ordered dict that hands out frozen prefix views of itself."""
+    """An insertion-ordered dict that hands out frozen prefix views of itself.
+
+    Attributes
+    ----------
+    data : dict
+        The entries, in insertion order.
+    rank : dict
+        Each key's position.
+
+    Examples
+    --------
+    >>> known = GrowingDict()
+    >>> known.add("a", 1)
+    >>> dict(known.view())
+    {'a': 1}
+    """
 
     def __init__(self):
         self.data: dict = {}
         self.rank: dict = {}
 
     def add(self, key, value) -> None:
-        """Append ``key: value`` (views handed out before do not see it)."""
+        """Append ``key: value`` (views handed out before do not see it).
+
+        Parameters
+        ----------
+        key : hashable
+        value : object
+
+        Examples
+        --------
+        >>> known = GrowingDict()
+        >>> known.add("a", 1)
+        >>> known.add("b", 2)
+        >>> list(known.view())
+        ['a', 'b']
+        """
         self.rank[key] = len(self.data)
         self.data[key] = value
 
     def view(self) -> PrefixView:
-        """A read-only view of the entries added so far."""
+        """A read-only view of the entries added so far.
+
+        Returns
+        -------
+        PrefixView
+
+        Examples
+        --------
+        >>> known = GrowingDict()
+        >>> known.add("a", 1)
+        >>> first = known.view()
+        >>> known.add("b", 2)
+        >>> len(first), len(known.view())
+        (1, 2)
+        """
         return PrefixView(self.data, self.rank, len(self.data))
 
 

@@ -31,6 +31,17 @@ _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", 
 def count_word(k: int) -> str:
     """``k`` in words up to ten (``"two"``), in digits above.
 
+    Parameters
+    ----------
+    k : int
+        A count, 0 or more.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> count_word(2), count_word(12)
     ('two', '12')
     """
@@ -40,6 +51,17 @@ def count_word(k: int) -> str:
 def factor(v: Any) -> str:
     """A number as a factor in a product: negative numbers in parentheses.
 
+    Parameters
+    ----------
+    v : float
+        The number.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> factor(-2.0), factor(1.5)
     ('(-2)', '1.5')
     """
@@ -50,6 +72,17 @@ def factor(v: Any) -> str:
 def is_scalar(v: Any) -> bool:
     """Whether ``v`` is a plain number (not ``None``, not a Jacobian, not an array).
 
+    Parameters
+    ----------
+    v : object
+        A value, a local derivative or None.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
     >>> is_scalar(2.0), is_scalar(None), is_scalar(np.ones(2))
     (True, False, False)
     """
@@ -59,6 +92,18 @@ def is_scalar(v: Any) -> bool:
 def parenthesize(formula: str) -> str:
     """Parenthesise a formula that is not one factor (``1 - u2²``, ``-1``, ``Wᵀ ⊗ I_4``).
 
+    Parameters
+    ----------
+    formula : str
+        A formula as text.
+
+    Returns
+    -------
+    str
+        ``formula`` stripped, in parentheses unless it is one factor already.
+
+    Examples
+    --------
     >>> parenthesize("-1"), parenthesize("exp(u1)"), parenthesize("diag(u4·(1 - u4))")
     ('(-1)', 'exp(u1)', 'diag(u4·(1 - u4))')
     """
@@ -88,6 +133,17 @@ def _enclosed(text: str, open_: str, close: str) -> bool:
 def prime(label: str) -> str:
     """The tangent's name: ``x'``, ``u1'``.
 
+    Parameters
+    ----------
+    label : str
+        A node's label.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> prime("u1")
     "u1'"
     """
@@ -97,6 +153,17 @@ def prime(label: str) -> str:
 def full_stop(text: str) -> str:
     """``text`` ending in a full stop (or the ``!``/``?`` it ends with).
 
+    Parameters
+    ----------
+    text : str
+        A sentence.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> full_stop("it sums over i "), full_stop("done.")
     ('it sums over i.', 'done.')
     """
@@ -107,6 +174,17 @@ def full_stop(text: str) -> str:
 def unique(items: Iterable) -> tuple:
     """``items`` without repeats, in order of first appearance.
 
+    Parameters
+    ----------
+    items : iterable
+        Hashable items.
+
+    Returns
+    -------
+    tuple
+
+    Examples
+    --------
     >>> unique([3, 1, 3, 2, 1])
     (3, 1, 2)
     """
@@ -116,6 +194,19 @@ def unique(items: Iterable) -> tuple:
 def verdict(same: bool, diff: float) -> str:
     """How a step reports a comparison of two results.
 
+    Parameters
+    ----------
+    same : bool
+        Whether the two results agree.
+    diff : float
+        Their largest difference.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> verdict(True, 0.0), verdict(False, 0.25)
     ('they agree', 'they DIFFER (largest difference 0.25)')
     """
@@ -132,6 +223,21 @@ def _label_prec(text: str) -> int:
 def apply_op(g: Graph, node: int, texts: list[str]) -> str:
     """``node``'s op written out with ``texts`` standing for its arguments.
 
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    node : int
+        A node of ``g``.
+    texts : list of str
+        What to write for each argument.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> g = gs.parse("x * exp(x^2)", x=1.5)
     >>> apply_op(g, 4, ["x", "u2"]), apply_op(g, 2, ["1.5", "2"])
@@ -146,6 +252,19 @@ def apply_op(g: Graph, node: int, texts: list[str]) -> str:
 def shape_of(g: Graph, node: int) -> str:
     """``node``'s shape as text (``3x2``, ``(3,)``, ``scalar``).
 
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    node : int
+        A node of ``g``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> shape_of(gs.parse("sum(v)", v=[1.0, 2.0]), 0)
     '(2,)'
@@ -156,6 +275,20 @@ def shape_of(g: Graph, node: int) -> str:
 def use_note(g: Graph, tail: int, head: int, pos: int) -> str:
     """``(use 2 of 2 of x in u1: each use is its own edge)`` for repeated arguments, else ``""``.
 
+    Parameters
+    ----------
+    g : Graph
+        The graph.
+    tail, head, pos : int
+        The edge: argument ``pos`` of ``head`` is ``tail``.
+
+    Returns
+    -------
+    str
+        The note, with a leading space, or ``""`` when ``tail`` is used once by ``head``.
+
+    Examples
+    --------
     >>> import graphstep as gs
     >>> use_note(gs.parse("x * x", x=2.0), 0, 1, 1)
     ' (use 2 of 2 of x in u1: each use is its own edge)'

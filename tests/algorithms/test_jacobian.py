@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import warnings
 
+import autograd.numpy as anp
 import numpy as np
 import pytest
+from autograd import jacobian as ag_jacobian
 
 import graphstep as gs
 from graphstep.algorithms.jacobian import jacobian
@@ -54,3 +56,53 @@ def test_the_jacobian_agrees_with_one_forward_derivative_per_column():
     for j in range(2):
         direction = np.eye(2)[j]
         assert np.allclose(J[:, j], gs.forward_derivative(g, "h", direction), rtol=1e-14, atol=0)
+
+
+def test_jacobian_of_f_and_g_from_the_slides():
+    x, y = 1.5, -2.0
+    g = gs.parse("[3*x^2*(2*y + 7), 4*x + y^2]", x=x, y=y)
+    full = np.hstack([gs.jacobian(g)[name] for name in g.inputs])
+    np.testing.assert_allclose(full, [[6 * x * (2 * y + 7), 6 * x * x], [4, 2 * y]])
+    np.testing.assert_allclose(gs.path_sum(g, "x"), [[6 * x * (2 * y + 7)], [4]])
+    with pytest.raises(gs.ShapeError, match="scalar output"):
+        gs.grad(g)
+
+
+RNG = np.random.default_rng(20240611)
+
+
+def randn(*shape, scale=1.0):
+    return RNG.normal(size=shape) * scale
+
+
+def assert_close(actual, expected, rtol=1e-6, atol=1e-7):
+    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float),
+                               rtol=rtol, atol=atol)
+
+
+def test_dense_form_refuses_past_the_size_limit():
+    big = gs.parse("A * 2", A=np.ones((2100, 1000)))
+    J = big.local(big.output, 0)
+    with pytest.raises(gs.SizeLimitError, match="dense limit"):
+        J.dense()
+    pulled = J.vjp(np.ones((2100, 1000)))  # vjp never builds it
+    assert pulled.shape == (2100, 1000) and np.all(pulled == 2.0)  # d(2A)/dA = 2 everywhere
+    with pytest.raises(gs.SizeLimitError, match="more than"):
+        gs.jacobian(big, "A")
+
+
+def test_jacobian_is_numerator_layout_and_transposes_for_denominator():
+    A, v = randn(3, 4), randn(4)
+    g = gs.parse("tanh(A @ v)", A=A, v=v)
+    J = gs.jacobian(g, "v")
+    expected = ag_jacobian(lambda v: anp.tanh(anp.dot(A, v)))(v)
+    assert J.shape == (3, 4)
+    assert_close(J, expected, 1e-12, 1e-12)
+    assert_close(gs.jacobian(g, "v", layout="denominator"), expected.T, 1e-12, 1e-12)
+    JA = gs.jacobian(g, "A")
+    assert JA.shape == (3, 12)
+    assert_close(JA, ag_jacobian(lambda A: anp.tanh(anp.dot(A, v)))(A).reshape(3, 12), 1e-12, 1e-12)
+    both = gs.jacobian(g, layout="denominator")
+    assert set(both) == {"A", "v"} and both["A"].shape == (12, 3)
+    with pytest.raises(gs.InputError, match="layout must be"):
+        gs.jacobian(g, "v", layout="columns")

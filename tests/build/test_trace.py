@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -79,3 +81,68 @@ def test_precedence_and_expression_text():
     y = (x + 1) * gs.exp(-x) ** 2
     assert trace.expression_text(y) == "(x + 1)*exp(-x)^2"
     assert isinstance(y, Var)
+
+
+def test_inputs_in_order_of_first_appearance():
+    g = gs.parse("sum((t - M @ v)**2)", M=np.ones((3, 2)), v=np.array([1.0, 2.0]), t=np.zeros(3))
+    assert g.inputs == ["t", "M", "v"]
+    x, y = gs.var("y", 1.0), gs.var("x", 2.0)
+    assert gs.graph(y * x).inputs == ["y", "x"]
+
+
+def test_reflected_and_in_place_forms():
+    x = gs.var("x", 2.0)
+    y = 10.0 / x - 1 + 3 * x + 2**x
+    y += 1
+    y *= x
+    g = gs.graph(y)
+    value = (10 / 2 - 1 + 6 + 4 + 1) * 2
+    assert g.value == pytest.approx(value)
+    derivative = (-10 / 4 + 3 + 4 * math.log(2)) * 2 + (10 / 2 - 1 + 6 + 4 + 1)
+    assert gs.grad(g, "x") == pytest.approx(derivative)
+
+
+def test_traced_functions_match_parsed_ones():
+    x = gs.var("x", 0.4)
+    traced = gs.graph(gs.log(gs.sin(x**3) ** 2))
+    parsed = gs.parse("ln(sin(x^3)^2)", x=0.4)
+    assert gs.grad(traced, "x") == pytest.approx(gs.grad(parsed, "x"))
+    assert [traced.op(n) for n in range(len(traced))] == [parsed.op(n) for n in range(len(parsed))]
+
+
+def test_numpy_arrays_on_the_left_defer_to_vars():
+    v = gs.var("v", [1.0, 2.0])
+    y = gs.sum(np.array([3.0, 4.0]) * v)
+    assert gs.grad(gs.graph(y), "v").tolist() == [3.0, 4.0]
+
+
+def test_duplicate_input_names_are_refused():
+    with pytest.raises(gs.InputError, match="two different inputs are named 'x'"):
+        gs.graph(gs.var("x", 1.0) + gs.var("x", 2.0))
+
+
+RNG = np.random.default_rng(20240611)
+
+
+def randn(*shape, scale=1.0):
+    return RNG.normal(size=shape) * scale
+
+
+def assert_close(actual, expected, rtol=1e-6, atol=1e-7):
+    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float),
+                               rtol=rtol, atol=atol)
+
+
+A34, B42, C34 = randn(3, 4), randn(4, 2), randn(3, 4)
+
+
+V4, U4, W3 = randn(4), randn(4), randn(3)
+
+
+def test_tracing_matches_parsing_for_tensor_ops():
+    A, v = gs.var("A", A34), gs.var("v", V4)
+    traced = gs.graph(gs.sum(gs.softmax(A @ v) * gs.sum(A, axis=1)) + gs.mean(A.T) + (v * 2).sum())
+    parsed = gs.parse("sum(softmax(A @ v) * sum(A, axis=1)) + mean(A.T) + sum(v * 2)", A=A34, v=V4)
+    assert traced.value == pytest.approx(parsed.value, rel=1e-14)
+    for k in ("A", "v"):
+        assert_close(gs.grad(traced, k), gs.grad(parsed, k), 1e-14, 1e-14)

@@ -45,3 +45,33 @@ def test_bad_timing_is_refused_before_any_drawing(sine, tmp_path, monkeypatch, d
     with pytest.raises(gs.InputError, match=message):
         export.to_gif(sine, tmp_path / "a.gif", duration=duration, loop=loop)
     assert animation.check_timing(1500.5, 0) == 1500
+
+
+@pytest.mark.backend
+def test_gif_and_apng_have_one_frame_per_step(xexp, tmp_path):
+    s = gs.steps(xexp, "reverse")
+    gif = s.to_gif(tmp_path / "a.gif")
+    with Image.open(gif) as image:
+        assert image.format == "GIF" and image.n_frames == len(s)
+        assert image.info["duration"] == 1500
+    apng = s.to_apng(tmp_path / "a.png", duration=500)
+    with Image.open(apng) as image:
+        assert image.format == "PNG" and image.n_frames == len(s)
+    with pytest.raises(gs.InputError, match="duration"):
+        export.to_gif(s, tmp_path / "b.gif", duration=0)
+
+
+def _ladder(rungs: int):
+    previous, current = gs.var("a", 0.9), gs.var("b", 0.7)
+    for _ in range(rungs):
+        previous, current = current, gs.sin(current) * previous
+    return gs.graph(current)
+
+
+@pytest.mark.backend
+def test_an_animation_too_large_to_hold_is_a_size_limit_error(tmp_path):
+    g = _ladder(99)  # 200 nodes left to right: about 100,000 px wide
+    s = gs.steps(g, "reverse")
+    with pytest.raises(gs.SizeLimitError, match="too large to animate.*to_html"):
+        s.to_gif(tmp_path / "big.gif")
+    assert not (tmp_path / "big.gif").exists()

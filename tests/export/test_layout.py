@@ -3,24 +3,23 @@ the layout a stepper keeps."""
 
 from __future__ import annotations
 
+import re
 import types
 import xml.etree.ElementTree as ET
 
 import pytest
 
 import graphstep as gs
+from graphstep import backend
 from graphstep.export import svg as export
 from graphstep.export.layout import SVG_NS, Layout, prefix_ids
+from graphstep.gallery.examples import EXAMPLES
+from graphstep.jupyter import mimebundle
 from graphstep.render.dot import Style
 
 pytestmark = pytest.mark.backend
 
 Q = f"{{{SVG_NS}}}"
-
-
-@pytest.fixture
-def xexp():
-    return gs.parse("x * exp(x^2)", x=1.5)
 
 
 def _groups(root: ET.Element) -> dict[str, ET.Element]:
@@ -99,3 +98,54 @@ def test_an_object_without_layouts_gets_a_fresh_layout_each_time(xexp):
 def test_a_layout_made_directly_equals_the_steppers(xexp):
     s = gs.steps(xexp, "reverse")
     assert Layout(xexp, s.steps).frame(2) == export.frame_svg(s, 2)
+
+
+_SHAPE = re.compile(r'<g id="(n\d+)" class="[^"]*">.*?<(?:path|polygon) class="gs-shape"([^>]*)>', re.S)
+
+
+def shapes(svg: str) -> dict[str, str]:
+    """Node id -> the outline's geometry attributes (points / path data)."""
+    return {gid: re.search(r'(?:points|d)="([^"]*)"', attrs).group(1)
+            for gid, attrs in _SHAPE.findall(svg)}
+
+
+@pytest.mark.parametrize("mode", ["forward", "local", "paths", "reverse", "forward-mode"])
+def test_positions_are_identical_in_every_frame(xexp, mode):
+    s = gs.steps(xexp, mode, "x" if mode == "forward-mode" else None)
+    frames = export.frames(s)
+    assert len(frames) == len(s)
+    first = shapes(frames[0])
+    assert set(first) == {f"n{n}" for n in range(len(xexp))}
+    for frame in frames[1:]:
+        assert shapes(frame) == first
+        # the same canvas size too
+        assert backend.svg_size(frame) == backend.svg_size(frames[0])
+
+
+def test_positions_identical_on_a_tensor_graph_in_reverse():
+    g = EXAMPLES["two-layer-tanh"].graph()
+    s = gs.steps(g, "reverse")
+    frames = export.frames(s)
+    assert len({tuple(sorted(shapes(f).items())) for f in frames}) == 1
+    layout = export.layout(s)
+    assert set(layout.positions()) == set(range(len(g)))
+
+
+def test_layout_runs_graphviz_once_per_stepper(xexp, monkeypatch):
+    s = gs.steps(xexp, "paths")
+    calls = []
+    real = backend.run_dot
+    monkeypatch.setattr(backend, "run_dot", lambda *a, **k: calls.append(1) or real(*a, **k))
+    export.frames(s)
+    export.frame_svg(s, 1)
+    export.player_html(s)
+    mimebundle(s)
+    assert len(calls) == 1
+    export.frames(s, style=Style(direction="BT"))  # another style is another layout
+    assert len(calls) == 2
+
+
+def test_frame_index_out_of_range(xexp):
+    s = gs.steps(xexp, "paths")
+    with pytest.raises(gs.InputError, match="out of range"):
+        export.layout(s).frame(len(s))

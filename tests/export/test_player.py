@@ -14,13 +14,10 @@ import pytest
 import graphstep as gs
 from graphstep.export import player
 from graphstep.export import svg as export
+from graphstep.export.stepper import Stepper
+from graphstep.text import pretty
 
 pytestmark = pytest.mark.backend
-
-
-@pytest.fixture
-def xexp():
-    return gs.parse("x * exp(x^2)", x=1.5)
 
 
 @pytest.mark.parametrize("mode", ["forward", "local", "paths", "reverse"])
@@ -72,3 +69,54 @@ def test_prefixes():
     for bad in ("1a", "a b", "", "a\"", 7):
         with pytest.raises(gs.InputError, match="prefix"):
             player.check_prefix(bad)
+
+
+def _ids(page: str) -> list[str]:
+    return re.findall(r'\bid="([^"]+)"', page)
+
+
+def test_html_player_is_one_self_contained_file(xexp, tmp_path):
+    s = gs.steps(xexp, "paths")
+    out = s.to_html(tmp_path / "player.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["player.html"]
+    page = out.read_text(encoding="utf-8")
+    assert not re.search(r'\b(src|href)\s*=\s*["\']?(https?:)?//', page)
+    assert "<link" not in page and "@import" not in page and "url(" not in page
+    assert page.count("<svg") == 1  # the picture is stored once
+    data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page,
+                                re.S).group(1).replace("<\\/", "</"))
+    assert len(data["frames"]) == len(s)
+    for step, frame in zip(s, data["frames"]):
+        assert data["strings"][frame["x"]] == pretty(step.text)
+        assert data["strings"][frame["t"]] == pretty(step.title)
+    for control in ("gs-prev", "gs-next", "gs-play", 'type="range"', "ArrowRight", "ArrowLeft"):
+        assert control in page
+    assert len(_ids(page)) == len(set(_ids(page)))
+
+
+def test_two_players_on_one_page_have_distinct_ids(xexp):
+    s = gs.steps(xexp, "paths")
+    first, second = export.player_html(s), export.player_html(s)
+    assert set(_ids(first)).isdisjoint(_ids(second))
+    named = export.player_html(s, prefix="demo")
+    assert all(i.startswith("demo") for i in _ids(named))
+    assert "#demo .gs-n.gs-focus" in named  # styles are scoped to their player
+    with pytest.raises(gs.InputError, match="prefix"):
+        export.player_html(s, prefix="1 bad")
+
+
+def _ladder(rungs: int):
+    previous, current = gs.var("a", 0.9), gs.var("b", 0.7)
+    for _ in range(rungs):
+        previous, current = current, gs.sin(current) * previous
+    return gs.graph(current)
+
+
+def test_player_of_200_steps_on_200_nodes_stays_under_the_limit():
+    g = _ladder(99)
+    assert len(g) == 200
+    s = gs.steps(g, "reverse")
+    s200 = Stepper(g, "reverse", None, list(s.steps)[:200])
+    page = export.player_html(s200)
+    assert len(page.encode("utf-8")) < export.PLAYER_LIMIT
+    assert page.count("<svg") == 1

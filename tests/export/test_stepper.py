@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
 import graphstep as gs
+from graphstep.errors import InputError, ShapeError
 from graphstep.export import stepper as stepper_module
 from graphstep.export.stepper import Stepper, steps
 from graphstep.render.dot import to_dot
 from graphstep.render.style import Style
 from graphstep.steps.build import build_steps
-from graphstep.steps.model import Mode, StepCursor
+from graphstep.steps.model import MODES, Mode, StepCursor
 
 
 def test_gs_steps_is_this_function_and_returns_a_stepper():
@@ -48,3 +53,55 @@ def test_file_methods_hand_the_stepper_to_the_export_functions(monkeypatch, tmp_
     assert [(c[0], c[1] is s) for c in calls] == [("save_all", True), ("to_html", True),
                                                   ("to_gif", True), ("to_apng", True)]
     assert calls[0][3] == {"fmt": "png", "scale": 2} and calls[3][3] == {"duration": 900}
+
+
+steps_module = sys.modules["graphstep.export.stepper"]
+
+
+X = 1.5
+
+
+def test_bad_arguments(g):
+    with pytest.raises(InputError, match="forward-mode"):
+        gs.steps(g, "backward")
+    with pytest.raises(InputError, match="the inputs are: x"):
+        gs.steps(g, "paths", wrt="z")
+    with pytest.raises(InputError, match="Graph"):
+        gs.steps("x * x")
+    with pytest.raises(InputError, match="direction="):
+        gs.steps(g, "reverse", direction=1.0)
+    with pytest.raises(InputError, match="seed="):
+        gs.steps(g, "paths", seed=1.0)
+    with pytest.raises(ShapeError, match="direction"):
+        gs.steps(gs.parse("sum(v)", v=[1.0, 2.0]), "forward-mode", direction=[1.0, 2.0, 3.0])
+    with pytest.raises(InputError, match="seed= must be a number"):
+        gs.steps(g, "reverse", seed="one")
+    with pytest.raises(InputError, match="no inputs"):
+        gs.steps(gs.parse("2*3"), "reverse")
+    assert len(gs.steps(gs.parse("2*3"), "forward")) == 2
+    assert set(MODES) == {"forward", "local", "paths", "reverse", "forward-mode"}
+
+
+def test_exports_delegate_to_the_export_module(g, monkeypatch, tmp_path):
+    from graphstep.export import svg as export
+
+    s = gs.steps(g, "paths")
+    calls = []
+    for name in ("save_all", "to_html", "to_gif", "to_apng"):
+        monkeypatch.setattr(export, name, lambda stepper, *a, _n=name, **k: calls.append((_n, stepper, a, k)))
+    s.save_all(tmp_path, fmt="png")
+    s.to_html(tmp_path / "p.html")
+    s.to_gif(tmp_path / "a.gif")
+    s.to_apng(tmp_path / "a.png")
+    assert [c[0] for c in calls] == ["save_all", "to_html", "to_gif", "to_apng"]
+    assert all(c[1] is s for c in calls)
+    assert calls[0][3] == {"fmt": "png"}
+
+
+def test_mimebundle_delegates_to_render(g, monkeypatch):
+    from graphstep import jupyter as render
+
+    s = gs.steps(g, "paths")
+    monkeypatch.setattr(render, "mimebundle", lambda obj, **options: {"text/plain": obj})
+    assert s._repr_mimebundle_() == {"text/plain": s}
+    assert steps_module.steps is steps and gs.steps is steps  # the public name is this function

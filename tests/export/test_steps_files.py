@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 
 import pytest
+from PIL import Image
 
 import graphstep as gs
+from graphstep import backend
 from graphstep.errors import InputError
+from graphstep.export import svg as export
 from graphstep.export.steps_files import (
     StepsOutput,
     check_writable_directory,
@@ -75,3 +79,19 @@ def test_write_steps_writes_one_frame_per_step_and_a_player(tmp_path):
                                 re.S).group(1).replace("<\\/", "</"))
     assert player.name == "walk.html" and len(data["frames"]) == len(walk)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["frames", "walk.html"]
+
+
+@pytest.mark.backend
+def test_save_all_numbered_svg_and_png(xexp, tmp_path):
+    s = gs.steps(xexp, "reverse")
+    paths = s.save_all(tmp_path / "svg")
+    assert [p.name for p in paths] == [f"step_{k:03d}.svg" for k in range(1, len(s) + 1)]
+    assert "ū₃" in paths[0].read_text(encoding="utf-8")
+    pngs = export.save_all(s, tmp_path / "png", fmt="png", scale=1)
+    sizes = {Image.open(p).size for p in pngs}
+    assert len(pngs) == len(s) and len(sizes) == 1
+    width, height = backend.svg_size(export.frames(s)[0])  # scale=1: one pixel per CSS pixel
+    ((got_width, got_height),) = sizes  # resvg rounds the size; allow one pixel either way
+    assert abs(got_width - math.ceil(width)) <= 1 and abs(got_height - math.ceil(height)) <= 1
+    with pytest.raises(gs.RenderError, match="svg or png"):
+        export.save_all(s, tmp_path, fmt="jpg")

@@ -8,6 +8,7 @@ import pytest
 
 import graphstep as gs
 from graphstep.build.trace import apply
+from graphstep.formulas import backprop as mx
 from graphstep.formulas.expr import Env, Pullback
 from graphstep.formulas.rules import adjoint_rule, definition, forward_latex, leaf
 from graphstep.ops import jacobians as jac
@@ -64,3 +65,61 @@ def test_leaves_definitions_and_latex():
     h = gs.parse("sum(softmax(A, axis=0))", A=np.ones((2, 2)))
     assert forward_latex(h, 1) == r"\operatorname{softmax}\left(A\right)\ \text{(axis 0)}"
     assert forward_latex(gs.parse("[x, y]", x=1.0, y=2.0), 2) == r"\left[x, y\right]"
+
+
+def randn(*shape):
+    return RNG.normal(size=shape)
+
+
+RULE_CASES = [
+    ("sum(sin(A) * cos(C) + tan(A / 3) - exp(C) / sqrt(P))", dict(A=randn(2, 3), C=randn(2, 3),
+                                                                  P=RNG.uniform(1, 2, (2, 3)))),
+    ("sum(tanh(A) * sigmoid(C) + relu(A) * abs(C) + square(A) - log(P) + P^A + A^3)",
+     dict(A=randn(2, 3), C=randn(2, 3), P=RNG.uniform(1, 2, (2, 3)))),
+    ("sum(max(A, C) + min(A, C) + max(0, A) - -C)", dict(A=randn(2, 3), C=randn(2, 3))),
+    ("sum(sin(A @ B) + (A @ v) @ w.T)", dict(A=randn(3, 4), B=randn(4, 2), v=randn(4), w=randn(3))),
+    ("sum(w @ A) + dot(v, u)", dict(A=randn(3, 4), w=randn(3), v=randn(4), u=randn(4))),
+    ("sum(A.T * B) + mean(A, axis=1) @ w", dict(A=randn(3, 4), B=randn(4, 3), w=randn(3))),
+    ("sum(max(A, axis=0) * v) + min(A) + max(A, axis=(0, 1))", dict(A=randn(3, 4), v=randn(4))),
+    ("sum(softmax(A, axis=0) * C) + sum(softmax(v) * u)",
+     dict(A=randn(3, 4), C=randn(3, 4), v=randn(4), u=randn(4))),
+    ("sum(reshape(A, (4, 3)) @ w) + sum([v, u] * K)",
+     dict(A=randn(3, 4), w=randn(3), v=randn(4), u=randn(4), K=randn(2, 4))),
+    ("sum((A + r + c + s) ** 2) / s", dict(A=randn(3, 4), r=randn(4), c=randn(3, 1), s=1.3)),
+    ("sum(sum(A * A, axis=-1) * w) + mean(A, axis=(0, 1)) * 3", dict(A=randn(3, 4), w=randn(3))),
+    ("sum(log1p(P) * A)", dict(P=np.linspace(-0.5, 2.0, 6).reshape(2, 3),
+                               A=np.linspace(-1.0, 1.0, 6).reshape(2, 3))),
+]
+
+
+@pytest.mark.parametrize("expression, values", RULE_CASES, ids=[c[0][:40] for c in RULE_CASES])
+def test_every_adjoint_rule_equals_the_edge_vjp(expression, values):
+    g = gs.parse(expression, **values)
+    ops_seen = set()
+    for tail, head, pos in g.edges():
+        if g.op(tail) == "const":
+            continue
+        upstream = RNG.normal(size=g.shape_of(head))
+        upstream = float(upstream) if np.ndim(upstream) == 0 else upstream
+        rule = mx.adjoint_rule(g, head, pos)
+        env = mx.Env(g, {})
+        env.memo[head] = upstream
+        value = rule.evaluate(env)
+        expected = jac.vjp(g.local(head, pos), upstream)
+        assert np.shape(np.broadcast_to(value, g.shape_of(tail))) == g.shape_of(tail)
+        np.testing.assert_allclose(np.broadcast_to(value, g.shape_of(tail)), expected,
+                                   rtol=1e-12, atol=1e-12, err_msg=f"{g.op(head)}: {rule.text()}")
+        assert not isinstance(rule, mx.Pullback), rule.text()  # every op has a matrix form
+        ops_seen.add(g.op(head))
+    assert ops_seen
+
+
+def test_the_rule_cases_cover_every_op():
+    from graphstep.ops.table import OPS
+
+    used = set()
+    for expression, values in RULE_CASES:
+        g = gs.parse(expression, **values)
+        used.update(g.op(n) for n in range(len(g)))
+    assert set(OPS) - {"stack"} <= used | {"stack"} and "stack" in used
+    assert set(OPS) <= used, set(OPS) - used

@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 import graphstep as gs
+from graphstep.formulas import backprop as mx
 from graphstep.formulas.sentences import adjoint_sentence, adjoint_sentences
+from graphstep.gallery.examples import EXAMPLES
+from graphstep.ops import jacobians as jac
 from graphstep.ops.table import CONST, OPS
 
 RNG = np.random.default_rng(5)
@@ -50,3 +53,111 @@ def test_bar_notation_everywhere(text, values):
         assert "G_" not in sentence
         assert sentence.replace("ū", "").replace("̄", "") != ""
         assert adjoint_sentence(g, head, pos).count("G_") >= 1 or g.op(g.args(head)[pos]) == CONST
+
+
+def randn(*shape):
+    return RNG.normal(size=shape)
+
+
+def node_named(g, label):
+    return next(n for n in range(len(g)) if g.label(n) == label)
+
+
+def edge(g, head_label, tail_label):
+    head = node_named(g, head_label)
+    return head, [g.label(a) for a in g.args(head)].index(tail_label)
+
+
+def test_seed_001_score_equals_XW_plus_b_in_words():
+    N, D, C = 4, 3, 2
+    g = gs.parse("sum((X @ W + b - Y)^2)", X=randn(N, D), W=randn(D, C), b=randn(C), Y=randn(N, C))
+    assert mx.adjoint_sentence(g, *edge(g, "u1", "W")) == (
+        "u1 = X @ W. As scalars ∂u1/∂W = X; G_u1 is 4x2 and X is 4x3, "
+        "so G_W = Xᵀ G_u1 (3x4 times 4x2), 3x2 like W.")
+    assert mx.adjoint_sentence(g, *edge(g, "u1", "X")) == (
+        "u1 = X @ W. As scalars ∂u1/∂X = W; G_u1 is 4x2 and W is 3x2, "
+        "so G_X = G_u1 Wᵀ (4x2 times 2x3), 4x3 like X.")
+    assert mx.adjoint_sentence(g, *edge(g, "u2", "b")) == (
+        "b (2,) is broadcast to 4x2, so each entry of b is used 4 times; as scalars ∂u2/∂b = 1, "
+        "and the uses add up: G_b = 1_4ᵀ G_u2 (1x4 times 4x2), (2,) like b.")
+
+
+def test_seed_003_outer_product_in_words():
+    g = gs.parse("sum((t - M @ x)^2)", t=randn(3), M=randn(3, 2), x=randn(2))
+    assert mx.adjoint_sentence(g, *edge(g, "u1", "M")) == (
+        "u1 = M @ x. As scalars ∂u1/∂M = x; G_u1 is (3,) and x is (2,), "
+        "so G_M = G_u1 xᵀ, an outer product, 3x2 like M.")
+    assert mx.adjoint_sentence(g, *edge(g, "u1", "x")) == (
+        "u1 = M @ x. As scalars ∂u1/∂x = M; G_u1 is (3,) and M is 3x2, so G_x = Mᵀ G_u1, (2,) like x.")
+
+
+def test_seed_000_activation_and_reduction_sentences():
+    g = EXAMPLES["mlp-matrix-backprop"].graph()
+    assert mx.adjoint_sentence(g, *edge(g, "u2", "u1")) == (
+        "u2 = sigmoid(u1). It acts entry by entry, so its Jacobian diag(u2·(1 - u2)) is diagonal: "
+        "as scalars ∂u2/∂u1 = u2·(1 - u2), and G_u1 = G_u2 ⊙ u2 ⊙ (1 - u2) is an elementwise "
+        "product, 5x4 like u1.")
+    assert mx.adjoint_sentence(g, *edge(g, "u7", "u6")) == (
+        "u7 = sum(u6). It adds up all 10 entries of u6: as scalars ∂u7/∂u6 = 1 for each entry, "
+        "so G_u6 = G_u7: G_u7 (scalar) copied back to every entry it came from, 5x2 like u6.")
+    assert mx.adjoint_sentence(g, *edge(g, "u5", "Y")) == (
+        "u5 = u4 - Y. As scalars ∂u5/∂Y = -1, the same for every entry, so G_Y = -G_u5, 5x2 like Y.")
+
+
+@pytest.mark.parametrize("expression, values, head, tail, expected", [
+    ("sum(mean(A, axis=0) * v)", dict(A=np.ones((3, 4)), v=np.ones(4)), "u1", "A",
+     "u1 = mean(A, axis=0). It averages A along axis 0 (3 entries each time): as scalars "
+     "∂u1/∂A = 1/3 for each entry, so G_A = (1_3 G_u1ᵀ)/3: G_u1 (4,) copied back to every "
+     "entry it came from, 3x4 like A."),
+    ("sum(A.T @ v)", dict(A=np.ones((3, 4)), v=np.ones(3)), "u1", "A",
+     "u1 = A.T. The entries only move: G_A = G_u1ᵀ, 3x4 like A."),
+    ("sum(reshape(v, (2, 2)))", dict(v=np.ones(4)), "u1", "v",
+     "u1 = reshape(v, (2, 2)). The same numbers in another shape: G_v = reshape(G_u1, (4,)), (4,) like v."),
+    ("sum([v, u] * K)", dict(v=np.ones(2), u=np.ones(2), K=np.ones((2, 2))), "u1", "u",
+     "u1 = [v, u]. u is entry 1 of u1 (2x2): G_u = G_u1[1], (2,) like u."),
+    ("sum(softmax(z) * t)", dict(z=np.arange(3.0), t=np.ones(3)), "u1", "z",
+     "u1 = softmax(z, axis=-1). Softmax couples the entries along axis -1: its Jacobian "
+     "diag(u1) - u1·u1ᵀ is not diagonal, so G_z = u1 ⊙ (G_u1 - sum(G_u1 ⊙ u1, axis=-1)), (3,) like z."),
+    ("max(v)", dict(v=np.arange(3.0)), "u1", "v",
+     "u1 = max(v). Only the largest entry counts: as scalars ∂u1/∂v = 1 there and 0 elsewhere, "
+     "so G_v = G_u1·onehot(argmax v), (3,) like v."),
+    ("dot(w, x)", dict(w=np.ones(3), x=np.ones(3)), "u1", "w",
+     "u1 = dot(w, x). As scalars ∂u1/∂w = x; G_u1 is a scalar and x is (3,), so G_w = G_u1·x, (3,) like w."),
+    ("sum(w @ A)", dict(w=np.ones(3), A=np.ones((3, 2))), "u1", "A",
+     "u1 = w @ A. As scalars ∂u1/∂A = w; G_u1 is (2,) and w is (3,), so G_A = w G_u1ᵀ, an outer "
+     "product, 3x2 like A."),
+])
+def test_sentences_for_structural_ops(expression, values, head, tail, expected):
+    g = gs.parse(expression, **values)
+    assert mx.adjoint_sentence(g, *edge(g, head, tail)) == expected
+
+
+def test_scalar_edges_get_a_plain_sentence():
+    g = gs.parse("x * exp(x^2)", x=1.5)
+    sentences = mx.adjoint_sentences(g)
+    assert list(sentences) == [(4, 0), (4, 1), (3, 0), (2, 0)]  # output side first; no constant edges
+    assert sentences[(4, 0)] == ("u3 = x*u2: ∂u3/∂x = u2 = 9.488, so G_x gets G_u3·u2; "
+                                 "x has 2 uses and G_x adds up their contributions.")
+    assert sentences[(2, 0)] == ("u1 = x^2: ∂u1/∂x = 2·x = 3, so G_x gets G_u1·2·x; "
+                                 "x has 2 uses and G_x adds up their contributions.")
+
+
+def test_every_tensor_edge_gets_a_sentence_with_its_shapes():
+    for name, example in EXAMPLES.items():
+        g = example.graph()
+        sentences = mx.adjoint_sentences(g)
+        for (head, pos), sentence in sentences.items():
+            tail = g.args(head)[pos]
+            assert g.op(tail) != "const"
+            if g.is_scalar:
+                assert f"G_{g.label(tail)} gets G_{g.label(head)}" in sentence, (name, sentence)
+            elif g.shape_of(head) != () or g.shape_of(tail) != ():
+                assert f"G_{g.label(tail)} = " in sentence, (name, sentence)
+                assert f"{jac.shape_text(g.shape_of(tail))} like {g.label(tail)}." in sentence
+
+
+def test_sentence_for_a_constant_and_a_bad_position():
+    g = gs.parse("sum(v * 2)", v=np.ones(3))
+    assert mx.adjoint_sentence(g, 2, 1) == "2 is a constant: it takes no gradient."
+    with pytest.raises(gs.InputError, match="has no argument 5"):
+        mx.adjoint_sentence(g, 2, 5)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 import graphstep as gs
+from graphstep.render import style as rendering
+from graphstep.render.dot import to_dot
 from graphstep.render.style import (
     DEFAULT_LOOKS,
     DIRECTIONS,
@@ -45,3 +47,30 @@ def test_with_direction():
     assert (tb.direction, tb.precision) == ("TB", 3)
     with pytest.raises(gs.InputError, match="one of auto, LR, RL, TB, BT, got 'up'"):
         with_direction(bt, "up")
+
+
+def node_line(dot: str, node: int) -> str:
+    (line,) = [ln for ln in dot.splitlines() if ln.strip().startswith(f"n{node} [")]
+    return line
+
+
+def test_style_options():
+    g = gs.parse("sin(x)", x=0.5)
+    assert "rankdir=BT" in to_dot(g, style=Style(direction="BT"))
+    bare = to_dot(g, style=Style(values=False, locals=False, expressions=False))
+    assert "0.4794" not in bare and "cos" not in bare
+    custom = Style(looks={"input": Look(fill="#123456")})
+    assert "#123456" in node_line(to_dot(g, style=custom), 0)
+    assert to_dot(g, style=Style(edge_names=False)).count("∂") == 0
+    with pytest.raises(gs.InputError, match="direction"):
+        Style(direction="up")
+    with pytest.raises(gs.InputError, match="look kind"):
+        Style(looks={"nodes": Look()})
+    with pytest.raises(gs.InputError, match="precision"):
+        Style(precision=0)
+    assert "0.479426" in to_dot(g, style=Style(precision=6))
+
+
+def test_style_is_exported():
+    assert gs.Style is rendering.Style and "Style" in gs.__all__
+    assert gs.Style(direction="BT", grad=True).direction == "BT"

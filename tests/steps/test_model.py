@@ -123,3 +123,38 @@ def test_prefix_views_see_what_was_known_when_they_were_made():
         views[0]["b"]
     assert repr(views[1]) == "{'a': 1, 'b': 2}"
     assert len(EMPTY) == 0 and dict(EMPTY) == {}
+
+
+X = 1.5
+
+
+def test_navigation(g):
+    s = gs.steps(g, "reverse")
+    assert (len(s), s.index, s.current) == (5, 0, s.steps[0])
+    assert s.next() is s.steps[1] and s.index == 1
+    assert s.prev() is s.steps[0] and s.prev() is s.steps[0] and s.index == 0  # stays at the start
+    assert s.goto(4) is s.steps[4]
+    assert s.next() is s.steps[4] and s.index == 4  # next at the end stays at the end
+    assert s.goto(-2) is s.steps[3] and s.index == 3
+    assert s[0] is s.steps[0]
+    assert list(s) == s.steps and s.index == 3  # iterating does not move the cursor
+    with pytest.raises(InputError, match="from 0 to 4"):
+        s.goto(5)
+    with pytest.raises(InputError, match="from 0 to 4"):
+        s.goto(-6)
+    with pytest.raises(InputError, match="integer"):
+        s.goto("2")
+    assert s.index == 3
+    assert [step.index for step in s] == list(range(5))
+
+
+def test_steps_are_frozen_and_what_is_known_is_read_only(g):
+    step = gs.steps(g, "forward").steps[1]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        step.text = "changed"
+    with pytest.raises(TypeError):
+        step.values[4] = 0.0
+    assert 4 not in step.values and 2 in step.values
+    with pytest.raises(KeyError):
+        step.values[4]
+    assert isinstance(step, Step)

@@ -43,3 +43,39 @@ def test_a_large_graph_shows_the_focus_and_its_neighbours():
     shown = [line[2:].split()[0] for line in table[1:-1]]
     assert shown == [g.label(0), g.label(head), g.label(g.output)]
     assert table[-1] == f"(showing 3 of {len(g)} nodes: the focus and its neighbours)"
+
+
+X = 1.5
+
+
+def test_printing(g):
+    s = gs.steps(g, "reverse")
+    s.goto(2)
+    text = str(s)
+    assert text.startswith("reverse steps of x * exp(x^2): step 3 of 5 (index 2)")
+    assert "ū1 = ū2 · exp(u1) = 1.5 · 9.488 = 14.23" in text
+    lines = text.splitlines()
+    assert lines[2].split() == ["node", "expr", "value", "adjoint"]
+    row = {line[2:].split()[0]: line for line in lines[3:]}
+    assert row["u1"].startswith("▶") and "14.23" in row["u1"]
+    assert row["u2"].split()[-2:] == ["9.488", "1.5"]  # value and adjoint
+    assert row["x"].split()[-2:] == ["x", "1.5"]  # x's value; its adjoint is not known yet
+    assert row["u2"].startswith("·") and row["u3"].startswith(" ")  # ū1 reads ū2 only
+    assert repr(s) == text and repr(s.current) == str(s.current)
+    assert str(s.current).startswith(s.current.text)
+    forward_mode = str(gs.steps(g, "forward-mode").goto(-1))
+    assert "tangent" in forward_mode.splitlines()[1]
+
+
+def test_printing_a_large_graph_shows_the_neighbourhood():
+    x = gs.var("x", 0.3)
+    u = x
+    for _ in range(100):
+        u = gs.tanh(u * 0.9 + 0.1)
+    g = gs.graph(u)
+    assert len(g) == 501
+    s = gs.steps(g, "reverse")
+    s.goto(50)
+    text = str(s)
+    assert "(showing" in text and "of 501 nodes" in text
+    assert len(text.splitlines()) < 40

@@ -10,7 +10,7 @@ import pytest
 
 import graphstep as gs
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent.parent / "README.md"
 
 
 def python_blocks() -> list[str]:

@@ -222,31 +222,3 @@ def test_parallel_build(tmp_path):
     assert len(list((out / ".doctrees" / "graphstep").glob("*.svg"))) == 4
 
 
-def test_figure_options_are_checked():
-    with pytest.raises(embed.InputError, match="mode 'backwards' is not one of"):
-        embed.Figure.from_options("x", {"mode": "backwards"})
-    with pytest.raises(embed.InputError, match="no expression"):
-        embed.Figure.from_options("  ", {})
-    with pytest.raises(embed.InputError, match="out of range"):
-        embed.parse_steps("7", 3)
-    assert embed.parse_steps("first, -1", 4) == [0, 3]
-
-
-def test_hash_depends_on_inputs_not_on_caption():
-    a = embed.Figure.from_options("x*x", {"at": "x=1", "caption": "one"})
-    b = embed.Figure.from_options("x*x", {"at": "x=1", "caption": "two", "align": "left"})
-    c = embed.Figure.from_options("x*x", {"at": "x=2"})
-    d = embed.Figure.from_options("x*x", {"at": "x=1", "mode": "reverse"})
-    e = embed.Figure.from_options("x*x", {"at": "x=1", "direction": "tb"})
-    assert a.key() == b.key()
-    assert e.direction == "TB" and len({a.key(), c.key(), d.key(), e.key()}) == 4
-    with pytest.raises(embed.InputError, match="direction 'UP' is not one of"):
-        embed.Figure.from_options("x", {"direction": "up"})
-
-
-def test_prefix_ids_rewrites_definitions_and_references_only():
-    svg = ('<svg><defs><linearGradient id="g1"/></defs><g id="node1" fill="url(#g1)">'
-           '<a xlink:href="#node1" href="https://x.org/#frag"/><use href="#other"/></g></svg>')
-    out = embed.prefix_ids(svg, "p3-")
-    assert 'id="p3-g1"' in out and 'url(#p3-g1)' in out and 'xlink:href="#p3-node1"' in out
-    assert 'href="https://x.org/#frag"' in out and 'href="#other"' in out

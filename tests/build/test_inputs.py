@@ -1,4 +1,4 @@
-"""graphstep.build.inputs: safe reading of --at values."""
+"""Values typed by the user (graphstep.build.inputs): numbers, nested lists, constructors, assignments."""
 
 import numpy as np
 import pytest

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import graphstep as gs
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "fuzz"))
 import parser as fuzz_parser  # noqa: E402
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from graphstep.gallery.examples import EXAMPLES
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
 SCRIPTS = sorted(p for p in EXAMPLES_DIR.glob("*.py") if not p.name.startswith("_"))
 _LINE = re.compile(r"^([a-z][a-z ]*?) (\w+) = (.*)$")
 

@@ -1,4 +1,4 @@
-"""The MkDocs (pymdownx.superfences) fence: the formatter called directly and through Markdown."""
+"""The MkDocs fence (graphstep.docs.fence, public name graphstep.mkdocs)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,142 @@
+"""Whole system: every gallery example agrees with its closed form, autograd and finite differences."""
+
+from __future__ import annotations
+
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from autograd import grad as ag_grad
+
+import graphstep as gs
+from graphstep.gallery.examples import EXAMPLES
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_every_gallery_example_matches_its_closed_form_three_ways(name):
+    example = EXAMPLES[name]
+    g = example.graph()
+    expected = example.expected(g)
+    for input_name, value in expected.items():
+        if example.kind == "grad":
+            np.testing.assert_allclose(gs.grad(g, input_name), value, rtol=1e-9, atol=1e-12)
+        else:
+            np.testing.assert_allclose(gs.jacobian(g, input_name), value, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(gs.path_sum(g, input_name), value, rtol=1e-9, atol=1e-12)
+    assert gs.gradcheck(g).ok
+
+
+def numeric_jacobian(g, name, eps=1e-6):
+    """Central differences of the graph's forward pass: ``(output.size, input.size)``."""
+    x = np.array(g.value_of(g.node(name)), dtype=float)
+    out_size = int(np.prod(g.shape_of(g.output)))
+    columns = []
+    for index in np.ndindex(x.shape):
+        step = eps * max(1.0, abs(float(x[index])))
+        plus, minus = x.copy(), x.copy()
+        plus[index] += step
+        minus[index] -= step
+        f_plus = g.evaluate({name: plus if x.shape else float(plus)})
+        f_minus = g.evaluate({name: minus if x.shape else float(minus)})
+        columns.append(np.ravel((np.asarray(f_plus) - np.asarray(f_minus)) / (2 * step)))
+    return np.array(columns).reshape(-1, out_size).T
+
+
+def assert_close(actual, expected, rtol=1e-6, atol=1e-7):
+    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float),
+                               rtol=rtol, atol=atol)
+
+
+def check_four_ways(g, rtol=1e-5, atol=1e-6):
+    """Path sum = reverse = forward mode = central differences, for every input."""
+    out_shape = g.shape_of(g.output)
+    out_size = int(np.prod(out_shape))
+    for name in g.inputs:
+        in_shape = g.shape_of(g.node(name))
+        numeric = numeric_jacobian(g, name)
+        if out_shape == ():
+            reverse = gs.grad(g, name)
+            assert np.shape(reverse) == in_shape, name
+            assert_close(np.ravel(reverse), numeric.ravel(), rtol, atol)
+            assert_close(gs.path_sum(g, name), reverse, 1e-10, 1e-12)
+            forward = gs.forward_grad(g, name)
+            assert np.shape(forward) == in_shape
+            assert_close(forward, reverse, 1e-10, 1e-12)
+        else:
+            J = gs.jacobian(g, name)
+            assert J.shape == (out_size, int(np.prod(in_shape)))
+            assert_close(J, numeric, rtol, atol)
+            assert_close(gs.path_sum(g, name), J, 1e-10, 1e-12)
+            # forward mode column by column, reverse mode row by row
+            eye_in = np.eye(int(np.prod(in_shape)))
+            forward = np.column_stack([
+                np.ravel(gs.tangents(g, name, e.reshape(in_shape) if in_shape else float(e[0]))[g.output])
+                for e in eye_in])
+            assert_close(forward, J, 1e-10, 1e-12)
+            eye_out = np.eye(out_size)
+            node = g.node(name)
+            rows = []
+            for e in eye_out:
+                adjoint = gs.adjoints(g, e.reshape(out_shape))[node]
+                rows.append(np.zeros(eye_in.shape[0]) if adjoint is None else np.ravel(adjoint))
+            assert_close(np.array(rows), J, 1e-10, 1e-12)
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + anp.exp(-z))
+
+
+#: The gallery's tensor examples written with autograd.numpy, argument names as in the graph.
+AUTOGRAD_LOSSES = {
+    "dot-product": lambda w, x: anp.sum(w * x),
+    "neuron-active": lambda w, x, b: anp.maximum(0.0, anp.dot(w, x) + b),
+    "neuron-inactive": lambda w, x, b: anp.maximum(0.0, anp.dot(w, x) + b),
+    "neuron-cost": lambda y, X, w, b: anp.mean((y - anp.maximum(0.0, anp.dot(X, w) + b)) ** 2),
+    "sigmoid-network-ce": lambda y, w2, w1, x, b1, b2: -anp.sum(
+        y * anp.log(_sigmoid(w2 * _sigmoid(w1 * x + b1) + b2))),
+    "outer-product": lambda t, M, x: anp.sum((t - anp.dot(M, x)) ** 2),
+    "affine-broadcast-bias": lambda X, W, b, Y: 0.5 * anp.sum((anp.dot(X, W) + b - Y) ** 2),
+    "two-layer-tanh": lambda X, Wh, bh, Wo, bo, Y: anp.mean(
+        (anp.tanh(anp.dot(anp.tanh(anp.dot(X, Wh.T) + bh), Wo.T) + bo) - Y) ** 2),
+    "mlp-matrix-backprop": lambda X, W1, W2, Y: anp.sum(
+        (_sigmoid(anp.dot(_sigmoid(anp.dot(X, W1)), W2)) - Y) ** 2) / 2,
+    "linear-regression": lambda X, th, y: anp.sum((anp.dot(X, th) - y) ** 2) / (2 * 4),
+}
+
+
+def _autograd_gradients(name, values):
+    loss = AUTOGRAD_LOSSES[name]
+    names = list(values)
+    args = [values[k] for k in names]
+    return {k: ag_grad(loss, i)(*args) for i, k in enumerate(names)}
+
+
+@pytest.mark.parametrize("name", sorted(AUTOGRAD_LOSSES))
+def test_gallery_tensor_example_closed_form_autograd_and_differences(name):
+    example = EXAMPLES[name]
+    g = example.graph()
+    values = {k: g.value_of(g.node(k)) for k in g.inputs}
+    expected = example.expected(g)
+    gradients = gs.grad(g)
+    reference = _autograd_gradients(name, values)
+    assert set(gradients) == set(expected) == set(values)
+    for k in g.inputs:
+        assert np.shape(gradients[k]) == np.shape(values[k]), k
+        assert_close(gradients[k], expected[k], 1e-10, 1e-12)  # the seed's closed form
+        assert_close(gradients[k], reference[k], 1e-10, 1e-12)  # HIPS autograd
+    assert_close(g.value, AUTOGRAD_LOSSES[name](**values), 1e-12, 0)
+    check_four_ways(g)
+
+
+def test_every_tensor_gallery_example_is_checked_against_autograd():
+    tensor_grads = {n for n, e in EXAMPLES.items() if e.kind == "grad" and not e.graph().is_scalar}
+    assert tensor_grads <= set(AUTOGRAD_LOSSES)
+
+
+@pytest.mark.parametrize("name", ["jacobian-fg", "vector-chain-rule"])
+def test_gallery_vector_outputs(name):
+    example = EXAMPLES[name]
+    g = example.graph()
+    expected = example.expected(g)
+    for k in g.inputs:
+        assert_close(gs.jacobian(g, k), expected[k], 1e-10, 1e-12)
+    check_four_ways(g)
