@@ -109,10 +109,9 @@ class _Template:
             self.parts.append(rest)
 
     def fill(self, values: dict[str, Sequence[str]]) -> str:
-        out = [self.parts[0]]
-        for (kind, index), part in zip(self.holes, self.parts[1:]):
-            out.append(values[kind][index])
-            out.append(part)
+        out: list[str] = [""] * (2 * len(self.holes) + 1)
+        out[0::2] = self.parts
+        out[1::2] = [values[kind][index] for kind, index in self.holes]
         return "".join(out)
 
 
@@ -374,9 +373,14 @@ class Layout:
         return escaped
 
     def _values(self, k: int, style: str, band: str) -> dict[str, Sequence[str]]:
-        states = self.slot_states(k)
-        return {_GROUP: self.group_classes(k), _SLOT_CLASS: [cls for _, cls in states],
-                _SLOT_TEXT: [self._escape(text) for text, _ in states], _STYLE: [style], _BAND: [band]}
+        a = self.annotations[k]
+        texts, unknown, escaped = a.texts, a.unknown, self._escaped
+        words = [texts.get(key, "") for key in self.slot_keys]
+        classes = [cls + " gs-unknown" if key in unknown else cls
+                   for key, cls in zip(self.slot_keys, self._slot_classes)] if unknown else self._slot_classes
+        return {_GROUP: self.group_classes(k), _SLOT_CLASS: classes,
+                _SLOT_TEXT: [escaped[text] if text in escaped else self._escape(text) for text in words],
+                _STYLE: [style], _BAND: [band]}
 
     # -- captions -------------------------------------------------------------------------
     def _frame_width(self) -> float:

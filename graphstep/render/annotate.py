@@ -20,7 +20,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
+from operator import is_
 from typing import Any
 
 import numpy as np
@@ -270,8 +270,10 @@ def annotations(g: Graph, step: Step | None = None, style: Style | None = None,
         if style.values:
             if op != CONST and n in values:
                 value = values[n]
-                texts[("value", n)] = _remembered(memo, ("v", n), (value,),
-                                                  partial(_value_text, g, n, value, p, size))
+                seen = memo.get(("v", n))  # the same array as the last step shows: no formatting
+                if seen is None or seen[0] is not value:
+                    seen = memo[("v", n)] = (value, _value_text(g, n, value, p, size))
+                texts[("value", n)] = seen[1]
             elif leaf_text is None:
                 texts[("value", n)] = "?"
                 unknown.add(("value", n))
@@ -282,15 +284,17 @@ def annotations(g: Graph, step: Step | None = None, style: Style | None = None,
             shown = (adjoints[n],) if len(users) < 2 else \
                 (adjoints[n], *(adjoints.get(h) for _, h, _ in users))
             texts[("adjoint", n)] = _remembered(memo, ("a", n), shown,
-                                                partial(_adjoint_text, g, n, adjoints, out, p, size))
+                                                _adjoint_text, g, n, adjoints, out, p, size)
         if style.tangents and wrt is not None and n in tangents:
             texts[("tangent", n)] = _remembered(memo, ("t", n, wrt), (tangents[n],),
-                                                partial(_tangent_text, g, n, tangents[n], wrt, p, size))
+                                                _tangent_text, g, n, tangents[n], wrt, p, size)
     for edge in shown_edges:
         if edge in locals_:
             local = locals_[edge]
-            texts[("local", *edge)] = _remembered(memo, ("l", edge), (local,),
-                                                  partial(_local_text, local, p))
+            seen = memo.get(("l", edge))
+            if seen is None or seen[0] is not local:
+                seen = memo[("l", edge)] = (local, "= " + format_local(local, p))
+            texts[("local", *edge)] = seen[1]
         else:
             texts[("local", *edge)] = ""
     if step is None:
@@ -352,20 +356,18 @@ def _tangent_text(g: Graph, n: int, tangent: Any, wrt: str, precision: int, size
     return f"∂{pretty(g.label(n))}/∂{pretty(wrt)} = {format_value(tangent, precision, size)}"
 
 
-def _local_text(local: Any, precision: int) -> str:
-    return "= " + format_local(local, precision)
-
-
-def _remembered(memo: dict, key: tuple, objects: tuple, make) -> str:
-    """The text ``make()`` gives for ``objects``, made once while the same objects are shown.
+def _remembered(memo: dict, key: tuple, objects: tuple, make: Any, *args: Any) -> str:
+    """The text ``make(*args)`` gives for ``objects``, made once while the same objects are shown.
 
     The memo keeps the objects it was made for and compares them by identity, so a step
     that shows the same array as the previous one costs no formatting, and a different
     object (even one at a reused address) is formatted anew.
     """
     seen = memo.get(key)
-    if seen is not None and len(seen[0]) == len(objects) and all(a is b for a, b in zip(seen[0], objects)):
-        return seen[1]
-    text = make()
+    if seen is not None:
+        kept = seen[0]
+        if len(kept) == len(objects) and all(map(is_, kept, objects)):
+            return seen[1]
+    text = make(*args)
     memo[key] = (objects, text)
     return text
