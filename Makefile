@@ -31,7 +31,9 @@ fuzz: $(VENV)/.installed
 	$(BIN)/python fuzz/parser.py --count 100000 --seed $(FUZZ_SEED)
 	$(BIN)/python fuzz/differential.py --scalar 2000 --tensor 500 --seed $(FUZZ_SEED)
 
+# The README's pictures are redrawn from the README's own code first (docs/images/make_images.py).
 docs: $(VENV)/.installed
+	$(BIN)/python docs/images/make_images.py
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 bench: $(VENV)/.installed

@@ -139,9 +139,10 @@ def _add_stepping(parser: argparse.ArgumentParser, default_mode: str = "paths") 
 
 
 def _add_style(parser: argparse.ArgumentParser, static: bool = False) -> None:
-    parser.add_argument("--direction", choices=("LR", "BT", "TB", "RL"), default=None,
-                        help="layout direction: LR inputs on the left (default), BT inputs at the "
-                             "bottom as in the seed documents, TB, RL")
+    parser.add_argument("--direction", choices=("auto", "LR", "BT", "TB", "RL"), default=None,
+                        help="layout direction: auto (default: left to right unless the picture "
+                             "would be a long strip, then bottom to top), LR inputs on the left, "
+                             "BT inputs at the bottom as in the seed documents, TB, RL")
     parser.add_argument("--hide", metavar="WHAT", action="append", default=[], choices=_HIDEABLE,
                         help="an annotation to leave out (repeat for more): " + ", ".join(_HIDEABLE))
     parser.add_argument("--precision", metavar="DIGITS", type=_whole_number(1, 17, "a number of digits"),
@@ -242,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_expression(repl)
     _add_stepping(repl)
     repl.add_argument("-o", "--output", metavar="DIR", default=None,
-                      help="where 'show' and 'save' write (default: a new temporary directory)")
+                      help="where 'show' and 'save' write (default: ./graphstep-repl)")
 
     demo = commands.add_parser(
         "demo", help="build the seed gallery: pictures, players, GIFs and an index page",
@@ -366,7 +367,7 @@ def _cmd_steps(args: argparse.Namespace) -> int:
     if steps_output_kind(args.output) is StepsOutput.FRAMES:
         _say(args, f"wrote {len(written)} frames to {args.output}")
     else:
-        _say(args, f"wrote {written[0]} ({len(stepper)} steps)")
+        _say(args, f"wrote {written[0]} ({len(stepper)} step{'s' * (len(stepper) != 1)})")
     return EXIT_OK
 
 

@@ -153,7 +153,9 @@ class EdgeLocals:
         op = OPS[self._ops[head]]
         if not op.elementwise:
             return jac.formula_of(self.local(head, pos))
-        arg_ids = self._args[head]
+        ops, args = self._ops, self._args  # a broadcast constant reads as the constant
+        arg_ids = tuple(args[a][0] if ops[a] == "broadcast" and ops[args[a][0]] == CONST else a
+                        for a in args[head])
         labels = tuple(self.labels[a] for a in arg_ids)
         consts = tuple(self._values[a] if self._ops[a] == CONST else None for a in arg_ids)
         values = tuple(self._values[a] for a in arg_ids)  # a tie shows in the formula

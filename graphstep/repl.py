@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import shlex
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -46,10 +45,12 @@ from graphstep.repl_commands import ALIASES, HELP, ReplCommands
 from graphstep.report import inputs_text
 from graphstep.steps.model import MODES
 
-__all__ = ["Repl", "COMMANDS", "HELP", "FAILED"]
+__all__ = ["Repl", "COMMANDS", "HELP", "FAILED", "DEFAULT_DIRECTORY"]
 
 #: Exit status of a piped (non-interactive) session in which some command failed.
 FAILED = 2
+#: Where ``show`` and ``save`` write by default, in the working directory.
+DEFAULT_DIRECTORY = "graphstep-repl"
 
 #: Every command word the REPL understands (aliases included).
 COMMANDS = tuple(ALIASES)
@@ -67,8 +68,8 @@ class Repl(ReplCommands):
     wrt : str, optional
         The input to differentiate with respect to.
     directory : str or Path, optional
-        Where ``show`` and ``save`` write (a new temporary directory, made on first
-        use, when None).
+        Where ``show`` and ``save`` write (default: :data:`DEFAULT_DIRECTORY` in the
+        working directory, made on first use, where a student finds the files again).
     stdout, stderr : file-like, optional
         Where output and the one-line error messages go (default: ``sys.stdout`` and
         ``sys.stderr``).
@@ -132,7 +133,7 @@ class Repl(ReplCommands):
         True
         """
         if self._directory is None:
-            self._directory = Path(tempfile.mkdtemp(prefix="graphstep-repl-"))
+            self._directory = Path.cwd() / DEFAULT_DIRECTORY
         self._directory.mkdir(parents=True, exist_ok=True)
         return self._directory
 
@@ -191,7 +192,8 @@ class Repl(ReplCommands):
         g = self.graph
         at = inputs_text(g)
         self.say(f"graphstep repl: {g.expr(g.output)}" + (f" at {at}" if at else ""))
-        self.say(f"{len(self.stepper)} steps in mode {self.stepper.mode}; commands: n, p, g N, "
+        count = len(self.stepper)
+        self.say(f"{count} step{'s' * (count != 1)} in mode {self.stepper.mode}; commands: n, p, g N, "
                  "mode NAME [WRT], paths, show, save, help, q")
         self.show_current()
 

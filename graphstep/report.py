@@ -10,8 +10,8 @@ algorithms, with arrays printed by :mod:`graphstep.text` (rounded, summarised wh
 >>> print(paths_report(g, "x"))  # doctest: +NORMALIZE_WHITESPACE
 paths from the output back to x: 2
   #  path              factors            factor values       product
-  1  u3 ← x            u2                 9.48774             9.48774
-  2  u3 ← u2 ← u1 ← x  x · exp(u1) · 2·x  1.5 · 9.48774 · 3   42.6948
+  1  u3 ← u2 ← u1 ← x  x · exp(u1) · 2·x  1.5 · 9.48774 · 3   42.6948
+  2  u3 ← x            u2                 9.48774             9.48774
 path sum 52.1825 = reverse accumulation 52.1825 (max difference 0)
 """
 
@@ -56,7 +56,7 @@ def inputs_text(g: Graph) -> str:
     --------
     >>> import graphstep as gs
     >>> inputs_text(gs.parse("x * sum(W)", x=2.0, W=np.ones((3, 3))))
-    'x = 2, W (3x3)'
+    'x = 2, W (3×3)'
     """
     return ", ".join(_input_text(g, name) for name in g.inputs)
 

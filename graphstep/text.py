@@ -1,20 +1,18 @@
 """The one set of text formatters: numbers, shapes, values, Unicode math and labels.
 
-Every text graphstep shows is made here, so one concept is written one way
-everywhere: a number to some significant digits (:func:`number`), a shape
-(:func:`shape_text`), a value for a picture (:func:`format_value`), for a sentence
-(:func:`describe_value`), for a report (:func:`print_value`, :func:`inline_value`) or
-for a ``repr`` (:func:`repr_value`), a structured Jacobian (:func:`jacobian_text`),
-Unicode math (:func:`pretty`, :func:`subscript`, :func:`superscript`) and an
-adjoint's name (:func:`overline`). Where two spellings of one concept are both shown
-(``3x2`` in text, ``3×2`` in pictures) a parameter chooses.
+Every text graphstep shows is made here, so one concept is written one way everywhere: a
+number (:func:`number`), a shape (:func:`shape_text`: ``3×2``; ``3x2`` only in error
+messages), a value for a picture (:func:`format_value`), a sentence (:func:`describe_value`),
+a report (:func:`print_value`, :func:`inline_value`) or a ``repr`` (:func:`repr_value`), a
+structured Jacobian (:func:`jacobian_text`), Unicode math (:func:`pretty`, :func:`subscript`,
+:func:`superscript`) and an adjoint's name (:func:`overline`).
 
 This module sits at the bottom of the package: it imports nothing from graphstep
 but :mod:`graphstep.errors`. A structured Jacobian (:class:`JacobianLike`) is
 recognised by its attributes, not by its class.
 
 >>> number(9.487735836358526), shape_text((3, 2)), pretty("u12^2 * x")
-('9.488', '3x2', 'u₁₂²·x')
+('9.488', '3×2', 'u₁₂²·x')
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 __all__ = [
+    "ASCII_TIMES",
     "EXPR_LIMIT",
     "JacobianLike",
     "WordEnum",
@@ -50,6 +49,9 @@ __all__ = [
     "repr_value",
     "table",
 ]
+
+#: The sign between sizes in error messages (``3x2``); everything else writes ``3×2``.
+ASCII_TIMES = "x"
 
 #: Longest sub-expression text kept on a node (longer ones are cut with ``…``).
 EXPR_LIMIT = 80
@@ -160,8 +162,12 @@ def superscript(text: str) -> str:
 
 
 _LETTER = "A-Za-z\u00c0-\u024f"  # ASCII and accented Latin letters (ū, x̄ = x + macron)
+# A name and index (u12, w1_0_2, I_4, K_5,3); not log2(, not a1.5, not inside a word or number.
 _INDEXED = re.compile(
-    rf"(?<![{_LETTER}0-9_.])([{_LETTER}]+[\u0300-\u036f]?)(\d+)(?![{_LETTER}0-9_.(])")
+    rf"(?<![{_LETTER}0-9_.])([{_LETTER}]+[\u0300-\u036f]?)"
+    rf"(\d+(?:_\d+)*|_\d+(?:[_,]\d+)*)(?![{_LETTER}0-9_(]|\.\d)")
+_ONES = re.compile(r"(?<![\w.])1_(\d+)(?:x(\d+))?(?![A-Za-z0-9_(])")  # the all-ones vector 1_4, 1_4x2
+_TRANSPOSE = re.compile(r"(?<=[\w)\]\u2080-\u2089])\.T(?![\w(])")  # A.T -> Aᵀ
 _POWER = re.compile(r"\^(\d+)(?!\d|\.\d)")
 _TIMES = re.compile(r"\s*\*\s*")
 
@@ -182,8 +188,12 @@ def pretty(text: str) -> str:
     --------
     >>> pretty("x * exp(u1^2) + ū3")
     'x·exp(u₁²) + ū₃'
+    >>> pretty("u7 = u5 + u6. W1.T, w1_0_2, I_4 ⊗ X, K_5,3 and 1_4")
+    'u₇ = u₅ + u₆. W₁ᵀ, w₁,₀,₂, I₄ ⊗ X, K₅,₃ and 1₄'
     """
-    text = _INDEXED.sub(lambda m: m.group(1) + subscript(m.group(2)), text)
+    text = _INDEXED.sub(lambda m: m.group(1) + subscript(m.group(2).lstrip("_").replace("_", ",")), text)
+    text = _ONES.sub(lambda m: "1" + subscript(m.group(1) + f"ₓ{m.group(2)}" * bool(m.group(2))), text)
+    text = _TRANSPOSE.sub("ᵀ", text)
     text = _POWER.sub(lambda m: superscript(m.group(1)), text)
     return _TIMES.sub("·", text)
 
@@ -262,14 +272,15 @@ def number(x: Any, precision: int = 4) -> str:
     return f"{x:.{precision}g}"
 
 
-def shape_text(shape: tuple[int, ...], times: str = "x") -> str:
-    """A shape the way the seed documents write it: ``3x2``, ``(3,)`` or ``scalar``.
+def shape_text(shape: tuple[int, ...], times: str = "×") -> str:
+    """A shape: ``3×2``, ``(3,)`` or ``scalar``. What a reader sees writes ``×``; error
+    messages pass ``times=ASCII_TIMES`` (``3x2``): plain text to type, grep and match.
 
     Parameters
     ----------
     shape : tuple of int
     times : str
-        The sign between sizes: ``"x"`` in text, ``"×"`` in pictures.
+        The sign between sizes: ``"×"`` (the default) or ``"x"`` (:data:`ASCII_TIMES`).
 
     Returns
     -------
@@ -277,8 +288,8 @@ def shape_text(shape: tuple[int, ...], times: str = "x") -> str:
 
     Examples
     --------
-    >>> shape_text((3, 2)), shape_text((3,)), shape_text(()), shape_text((4, 3), times="×")
-    ('3x2', '(3,)', 'scalar', '4×3')
+    >>> shape_text((3, 2)), shape_text((3,)), shape_text(()), shape_text((4, 3), times="x")
+    ('3×2', '(3,)', 'scalar', '4x3')
     """
     if shape == ():
         return "scalar"
@@ -287,12 +298,14 @@ def shape_text(shape: tuple[int, ...], times: str = "x") -> str:
     return times.join(str(n) for n in shape)
 
 
-def shape_paren(shape: tuple[int, ...]) -> str:
-    """A shape in parentheses after a name, without doubling them: ``W (3x2)``, ``v (3,)``.
+def shape_paren(shape: tuple[int, ...], times: str = "×") -> str:
+    """A shape in parentheses after a name, without doubling them: ``W (3×2)``, ``v (3,)``.
 
     Parameters
     ----------
     shape : tuple of int
+    times : str
+        As in :func:`shape_text`.
 
     Returns
     -------
@@ -300,10 +313,10 @@ def shape_paren(shape: tuple[int, ...]) -> str:
 
     Examples
     --------
-    >>> shape_paren((3, 2)), shape_paren((3,)), shape_paren(())
-    ('(3x2)', '(3,)', '(scalar)')
+    >>> shape_paren((3, 2)), shape_paren((3,)), shape_paren(()), shape_paren((3, 2), "x")
+    ('(3×2)', '(3,)', '(scalar)', '(3x2)')
     """
-    text = shape_text(tuple(shape))
+    text = shape_text(tuple(shape), times)
     return text if text.startswith("(") else f"({text})"
 
 
@@ -423,7 +436,7 @@ def describe_value(value: Any, compact: bool = False) -> str:
     ----------
     value : float, array, JacobianLike or None
     compact : bool
-        The short form of the terminal table (``4x3 in [-1.3, 0.91]``).
+        The short form of the terminal table (``4×3 in [-1.3, 0.91]``).
 
     Returns
     -------
@@ -435,9 +448,9 @@ def describe_value(value: Any, compact: bool = False) -> str:
     >>> describe_value(52.18251), describe_value(np.array([1.0, 2.5]))
     ('52.18', '(2,) [1, 2.5]')
     >>> describe_value(np.arange(12.0).reshape(4, 3))
-    '4x3 array, entries from 0 to 11'
+    '4×3 array, entries from 0 to 11'
     >>> describe_value(np.arange(12.0).reshape(4, 3), compact=True)
-    '4x3 in [0, 11]'
+    '4×3 in [0, 11]'
     """
     if value is None:
         return "—"
@@ -515,7 +528,7 @@ def inline_value(value: Any, limit: int = 6) -> str:
     Examples
     --------
     >>> inline_value(np.array([1.0, 2.5])), inline_value(np.ones((3, 3)))
-    ('[1, 2.5]', '3x3 array, |·| = 3')
+    ('[1, 2.5]', '3×3 array, |·| = 3')
     """
     if value is None:
         return "-"
@@ -548,7 +561,7 @@ def repr_value(value: Any) -> str:
     Examples
     --------
     >>> repr_value(1 / 3), repr_value(np.array([1.0, 2.5])), repr_value(np.ones((3, 3)))
-    ('0.333333', '[1. , 2.5]', 'array 3x3')
+    ('0.333333', '[1. , 2.5]', 'array 3×3')
     """
     if isinstance(value, np.ndarray):
         if value.size <= 6:

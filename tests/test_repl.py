@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import graphstep as gs
-from graphstep.repl import COMMANDS, FAILED, HELP, Repl
+from graphstep.repl import COMMANDS, DEFAULT_DIRECTORY, FAILED, HELP, Repl
+from graphstep.text import pretty
 
 X = 1.5
 E = math.exp(X * X)  # e^{x^2} = 9.48774
@@ -29,8 +30,8 @@ def test_paths_table_shows_the_real_products():
     result = repl("paths\nq\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert re.search(rf"1\s+u3 ← x\s+u2\s+{DIRECT:.6g}\s+{DIRECT:.6g}", out)
-    assert re.search(rf"2\s+u3 ← u2 ← u1 ← x\s+x · exp\(u1\) · 2·x\s+.*\s{LONG:.6g}\n", out)
+    assert re.search(rf"2\s+u3 ← x\s+u2\s+{DIRECT:.6g}\s+{DIRECT:.6g}", out)
+    assert re.search(rf"1\s+u3 ← u2 ← u1 ← x\s+x · exp\(u1\) · 2·x\s+.*\s{LONG:.6g}\n", out)
     assert f"path sum {GRADIENT:.6g} = reverse accumulation {GRADIENT:.6g}" in out
     assert result.stderr == ""
 
@@ -43,8 +44,8 @@ def test_moving_through_steps():
     assert headers == ["1", "2", "3", "2", "1", "3"]
     assert "(already at the last step, 3 of 3)" in result.stdout
     for step in s:
-        assert step.text in result.stdout
-    assert f"{LONG:.4g}" in s[1].text and f"{GRADIENT:.4g}" in s[2].text
+        assert pretty(step.text) in result.stdout  # the REPL writes Unicode math, as the pictures
+    assert f"{LONG:.4g}" in s[0].text and f"{GRADIENT:.4g}" in s[2].text  # path 1 goes via u1
 
 
 def test_mode_with_wrt_and_reverse_numbers():
@@ -52,7 +53,7 @@ def test_mode_with_wrt_and_reverse_numbers():
     assert result.returncode == 0, result.stderr
     reverse = gs.steps(gs.parse("x * exp(x^2)", x=1.5), "reverse")
     assert "mode reverse: 5 steps" in result.stdout
-    assert reverse[-1].text in result.stdout  # x̄ = 52.18 ... they agree
+    assert pretty(reverse[-1].text) in result.stdout  # x̄ = 52.18 ... they agree
     assert "(paths, wrt x)" in result.stdout
     assert "(forward-mode, wrt x)" in result.stdout
     assert f"{GRADIENT:.4g}" in result.stdout
@@ -91,7 +92,7 @@ def test_show_and_save_write_files_and_say_where(tmp_path):
     assert result.returncode == 0, result.stderr
     written = [Path(p) for p in re.findall(r"^wrote (?:the player )?(\S+)", result.stdout, re.M)]
     svg = tmp_path / "out" / "paths-step002.svg"
-    assert svg in written and "42.69" in svg.read_text()
+    assert svg in written and "sum so far 52.18" in svg.read_text()  # path 2: u₃ ← x
     png = tmp_path / "out" / "paths-step002.png"
     assert png in written and png.read_bytes()[:4] == b"\x89PNG"
     player = tmp_path / "out" / "paths.html"
@@ -173,3 +174,26 @@ def test_repl_paths_prints_the_paths_table():
     assert "generator object" not in text
     assert "paths from the output back to x: 2" in text
     assert "42.69" in text and "9.488" in text and "52.18" in text
+
+
+def test_show_writes_to_graphstep_repl_in_the_working_directory_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    session = Repl(gs.parse("x * exp(x^2)", x=X), mode="reverse", stdout=out, stderr=io.StringIO())
+    session.run(io.StringIO("g last\nshow dot\nq\n"))
+    target = tmp_path / DEFAULT_DIRECTORY / "reverse-step005.dot"
+    assert DEFAULT_DIRECTORY == "graphstep-repl" and session.directory == tmp_path / "graphstep-repl"
+    assert f"wrote {target}" in out.getvalue()  # the full path, printed
+    assert f"{GRADIENT:.4g}" in target.read_text()  # x̄ = 52.18 on the last step
+
+
+def test_the_step_table_explains_its_marks_and_the_banner_counts_in_words():
+    out = io.StringIO()
+    Repl(gs.parse("sin(x)", x=0.0), mode="forward", stdout=out, stderr=io.StringIO()).banner()
+    one = io.StringIO()
+    Repl(gs.parse("sin(x)", x=0.0), mode="local", stdout=one, stderr=io.StringIO()).banner()
+    assert one.getvalue().splitlines()[1].startswith("1 step in mode local;")  # not "1 steps"
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("2 steps in mode forward")
+    assert lines[-1] == "(▶ the node this step is about, · the other nodes it uses)"
+    assert any(line.startswith("▶ ") for line in lines)

@@ -28,7 +28,7 @@ def test_moving_stays_within_the_steps():
     assert headers == ["[step 1 of 3 (reverse)]", "[step 3 of 3 (reverse)]", "[step 1 of 3 (reverse)]",
                        "[step 3 of 3 (reverse)]"]
     assert repl.stepper.index == 2
-    assert "gradient: x̄ = ∂u1/∂x = 2; gs.grad(g) gives 2: they agree" in out
+    assert "gradient: x̄ = ∂u₁/∂x = 2; gs.grad(g) gives 2: they agree" in out
 
 
 def test_list_marks_the_current_step():

@@ -33,9 +33,9 @@ def test_paths_report_products_sum_to_the_gradient(xexp):
     text = paths_report(xexp, "x")
     lines = text.splitlines()
     assert lines[0] == "paths from the output back to x: 2"
-    assert re.fullmatch(rf"\s+1\s+u3 ← x\s+u2\s+{DIRECT:.6g}\s+{DIRECT:.6g}", lines[2])
-    assert re.fullmatch(rf"\s+2\s+u3 ← u2 ← u1 ← x\s+x · exp\(u1\) · 2·x\s+1\.5 · {E:.6g} · 3\s+{LONG:.6g}",
-                        lines[3])
+    assert re.fullmatch(rf"\s+2\s+u3 ← x\s+u2\s+{DIRECT:.6g}\s+{DIRECT:.6g}", lines[3])
+    assert re.fullmatch(rf"\s+1\s+u3 ← u2 ← u1 ← x\s+x · exp\(u1\) · 2·x\s+1\.5 · {E:.6g} · 3\s+{LONG:.6g}",
+                        lines[2])
     assert lines[4] == f"path sum {GRADIENT:.6g} = reverse accumulation {GRADIENT:.6g} (max difference 0)"
     assert math.isclose(DIRECT + LONG, gs.grad(xexp, "x"), rel_tol=1e-14)
 
@@ -51,7 +51,7 @@ def test_grad_report_without_check_and_for_two_inputs():
 
 
 def test_inputs_text_writes_small_values_and_shapes_of_large_ones():
-    assert inputs_text(gs.parse("x * sum(W)", x=2.0, W=np.ones((3, 3)))) == "x = 2, W (3x3)"
+    assert inputs_text(gs.parse("x * sum(W)", x=2.0, W=np.ones((3, 3)))) == "x = 2, W (3×3)"
     assert inputs_text(gs.parse("sum(v) * x", v=[1.0, 2.5], x=-0.5)) == "v = [1, 2.5], x = -0.5"
 
 

@@ -36,10 +36,11 @@ def test_number(x, precision, text):
 
 
 def test_shape_text_both_times_signs():
-    assert [shape_text(s) for s in [(), (3,), (3, 2), (2, 3, 4)]] == ["scalar", "(3,)", "3x2", "2x3x4"]
-    assert shape_text((4, 3), times="×") == "4×3"
-    assert shape_text((5,), times="×") == "(5,)"
-    assert [shape_paren(s) for s in [(), (3,), (3, 2)]] == ["(scalar)", "(3,)", "(3x2)"]
+    assert [shape_text(s) for s in [(), (3,), (3, 2), (2, 3, 4)]] == ["scalar", "(3,)", "3×2", "2×3×4"]
+    assert shape_text((4, 3), times="x") == "4x3"  # error messages stay ASCII
+    assert shape_text((5,), times="x") == "(5,)"
+    assert [shape_paren(s) for s in [(), (3,), (3, 2)]] == ["(scalar)", "(3,)", "(3×2)"]
+    assert shape_paren((3, 2), "x") == "(3x2)"
 
 
 def test_unicode_math():
@@ -74,7 +75,7 @@ def test_sentence_values():
     assert describe_value(np.ones(4), compact=True) == "(4,) = 1"
     assert describe_value(np.ones(4)) == "(4,) [1, 1, 1, 1]"
     assert describe_value(np.ones(7)) == "(7,) array, every entry 1"
-    assert describe_value(np.arange(12.0).reshape(4, 3)) == "4x3 array, entries from 0 to 11"
+    assert describe_value(np.arange(12.0).reshape(4, 3)) == "4×3 array, entries from 0 to 11"
     assert describe_value(np.array([np.inf, 1, 2, 3]), compact=True) == "(4,) in [1, 3], 1 not finite"
     assert describe_value(np.zeros(0)) == "(0,) (empty)"
     assert describe_value(Diagonal(np.ones(3), "diag(x)")) == "diag(x) ((3,) ← (3,))"
@@ -85,7 +86,7 @@ def test_report_values():
     assert print_value(52.18251) == "52.1825"
     assert print_value(np.arange(4.0).reshape(2, 2), indent=2) == "[[0. 1.]\n   [2. 3.]]"
     assert inline_value(np.array([[1.0, 2.5]])) == "[[1, 2.5]]"
-    assert inline_value(np.ones((3, 3))) == "3x3 array, |·| = 3"
+    assert inline_value(np.ones((3, 3))) == "3×3 array, |·| = 3"
     d = Diagonal(np.ones(3), "diag(x)")
     assert print_value(d) == jacobian_text(d) == "diag(x) ((3,) ← (3,))"
     assert inline_value(d) == jacobian_text(d, formula=False) == "[(3,)←(3,)]"
@@ -94,7 +95,7 @@ def test_report_values():
 def test_repr_values():
     assert repr_value(1 / 3) == "0.333333"
     assert repr_value(np.array([1.0, 2.5])) == "[1. , 2.5]"
-    assert repr_value(np.ones((3, 3))) == "array 3x3"
+    assert repr_value(np.ones((3, 3))) == "array 3×3"
 
 
 def test_text_imports_nothing_from_graphstep_but_errors():
@@ -120,12 +121,22 @@ def test_format_value_and_local():
     assert format_value(np.array([1.0, np.nan] * 5)) == "(10,) in [1, 1], 5 nan/inf"
     assert format_local(2.0) == "2"
     g = EXAMPLES["two-layer-tanh"].graph()
-    assert format_local(g.local(19, 0)) == "1×12 reduction"
+    assert format_local(g.local(g.output, 0)) == "1×12 reduction"  # the mean
 
 
 def test_pretty():
     assert pretty("u12 + x^2") == "u₁₂ + x²"
     assert pretty("x * exp(u1)") == "x·exp(u₁)"
-    assert pretty("x^2.5") == "x^2.5" and pretty("W1.T") == "W1.T"
+    assert pretty("x^2.5") == "x^2.5" and pretty("W1.T") == "W₁ᵀ"
     assert pretty("u12 = u11^2.") == "u₁₂ = u₁₁²."
     assert pretty("log2(x)") == "log2(x)"  # a function name keeps its digits
+
+
+def test_pretty_one_notation_for_every_name():
+    # a name before a full stop, an index group after an underscore, identities and the
+    # all-ones vector get the same subscripts as u12 (issue 10)
+    assert pretty("u7 = u5 + u6. 4×2 like u5") == "u₇ = u₅ + u₆. 4×2 like u₅"
+    assert pretty("b10 + w10_0 * w1_0_2") == "b₁₀ + w₁₀,₀·w₁,₀,₂"
+    assert pretty("I_4 ⊗ X, K_5,3 and 1_4ᵀ G_u2") == "I₄ ⊗ X, K₅,₃ and 1₄ᵀ G_u2"
+    assert pretty("(u1 + u2).T") == "(u₁ + u₂)ᵀ" and pretty("A.T.") == "Aᵀ."
+    assert pretty("np.x1 + a1.5 + [x1, 2]") == "np.x1 + a1.5 + [x₁, 2]"

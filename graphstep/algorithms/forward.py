@@ -72,13 +72,13 @@ def _tangents(g: Graph, wrt: str, direction: Any = None) -> list[Any]:
     if direction is None:
         if shape != ():
             raise ShapeError(
-                f"input {wrt} has shape {jac.shape_text(shape)}: give a direction of that shape"
+                f"input {wrt} has shape {jac.shape_text(shape, 'x')}: give a direction of that shape"
             )
         direction = 1.0
     if np.shape(direction) != shape:
         raise ShapeError(
-            f"the direction for {wrt} has shape {jac.shape_text(np.shape(direction))}, "
-            f"the input has shape {jac.shape_text(shape)}"
+            f"the direction for {wrt} has shape {jac.shape_text(np.shape(direction), 'x')}, "
+            f"the input has shape {jac.shape_text(shape, 'x')}"
         )
     result: list[Any] = [None] * len(g)
     result[source] = float(direction) if shape == () else np.asarray(direction, dtype=float)

@@ -7,8 +7,8 @@ matrix ``D`` (nilpotent on a DAG) this is an entry of ``(I - D)^-1``.
 >>> import graphstep as gs
 >>> g = gs.parse("x * exp(x**2)", x=1.5)
 >>> [round(p.product, 4) for p in paths(g, "x")]
-[9.4877, 42.6948]
->>> len(paths(g, "x")), paths(g, "x")[-1].labels
+[42.6948, 9.4877]
+>>> len(paths(g, "x")), paths(g, "x")[0].labels
 (2, ('u3', 'u2', 'u1', 'x'))
 >>> count_paths(g, "x"), round(path_sum(g, "x"), 4)
 (2, 52.1825)
@@ -66,7 +66,7 @@ class Path:
     Examples
     --------
     >>> import graphstep as gs
-    >>> path = list(gs.paths(gs.parse("x * exp(x**2)", x=1.5), "x"))[1]
+    >>> path = list(gs.paths(gs.parse("x * exp(x**2)", x=1.5), "x"))[0]
     >>> print(path)
     u3 ← u2 ← u1 ← x: product 42.6948
     >>> path.edges[-1]
@@ -304,7 +304,9 @@ def _checked_paths(g: Graph, wrt: str, limit: int) -> Iterator[Path]:
 def paths(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> PathList:
     """The paths from the output back to input ``wrt``, as a :class:`PathList`.
 
-    Paths come in a fixed order (arguments left to right, depth first). More than
+    Paths come in a fixed order: from ``wrt`` up, edge by edge, by the head node and
+    then the argument position, the order in which reverse accumulation adds the
+    contributions to the input's adjoint (``x̄ = ū1 · 2·x + ū3 · u2``). More than
     ``limit`` paths raise :class:`~graphstep.errors.PathLimitError` with the exact
     count, before any is built.
 
@@ -331,9 +333,11 @@ def paths(g: Graph, wrt: str, limit: int = PATH_LIMIT) -> PathList:
     >>> import graphstep as gs
     >>> g = gs.parse("x * exp(x**2)", x=1.5)
     >>> [[g.label(n) for n in p.nodes] for p in paths(g, "x")]
-    [['u3', 'x'], ['u3', 'u2', 'u1', 'x']]
+    [['u3', 'u2', 'u1', 'x'], ['u3', 'x']]
     """
-    return PathList(g, wrt, _checked_paths(g, wrt, limit))
+    found = sorted(_checked_paths(g, wrt, limit),
+                   key=lambda p: tuple((e.head, e.pos) for e in reversed(p.edges)))
+    return PathList(g, wrt, found)
 
 
 def _enumerate(g: Graph, source: int, counts: list[int]) -> Iterator[Path]:

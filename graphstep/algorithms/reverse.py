@@ -70,8 +70,8 @@ def adjoints(g: Graph, seed: Any = 1.0, wrt: Iterable[str] | None = None,
     """
     if np.shape(seed) != g.shape_of(g.output):
         raise ShapeError(
-            f"the seed for {g.expr(g.output)} has shape {jac.shape_text(np.shape(seed))}, "
-            f"the output has shape {jac.shape_text(g.shape_of(g.output))}"
+            f"the seed for {g.expr(g.output)} has shape {jac.shape_text(np.shape(seed), 'x')}, "
+            f"the output has shape {jac.shape_text(g.shape_of(g.output), 'x')}"
         )
     result = _adjoints(g, seed, wrt)
     if check:
@@ -97,11 +97,12 @@ def _tensor_adjoints(g: Graph, seed: Any, wrt: Iterable[str] | None, release: bo
     not cached on the graph, so large intermediate arrays are freed as early as numpy's
     own hand-written backprop frees them.
     """
-    skip = [g.op(node) == CONST for node in range(len(g))]
-    if wrt is not None:  # skip every node no wanted input flows into
-        wanted = {g.input_node(name) for name in wrt}
-        for node in range(len(g)):
-            skip[node] = node not in wanted and all(skip[a] for a in g.args(node))
+    # skip every node no wanted input flows into: constants, and what is computed from
+    # constants alone (a scalar constant broadcast to an array takes no gradient either)
+    wanted = {g.input_node(name) for name in (g.inputs if wrt is None else wrt)}
+    skip = [False] * len(g)
+    for node in range(len(g)):
+        skip[node] = node not in wanted and all(skip[a] for a in g.args(node))
     result: list[Any] = [None] * len(g)
     result[g.output] = seed if np.ndim(seed) else float(seed)
     with np.errstate(all="ignore"):  # nan/inf are reported once, by check_results
@@ -190,7 +191,7 @@ def grad(g: Graph, wrt: str | Iterable[str] | None = None) -> Any:
     if g.shape_of(g.output) != ():
         raise ShapeError(
             f"grad needs a scalar output, but {g.expr(g.output)} has shape "
-            f"{jac.shape_text(g.shape_of(g.output))}; use gs.jacobian(g, name) instead"
+            f"{jac.shape_text(g.shape_of(g.output), 'x')}; use gs.jacobian(g, name) instead"
         )
     single = isinstance(wrt, str)
     names = [wrt] if single else (list(wrt) if wrt is not None else g.inputs)

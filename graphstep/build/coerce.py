@@ -103,7 +103,7 @@ def _to_float(convert: Any, value: Any, what: str) -> Any:
 def _clip(value: Any, limit: int = 60) -> str:
     """A short repr of user data for a message (never the whole of a large value)."""
     if isinstance(value, np.ndarray) and value.size > 6:
-        return f"an array {shape_text(value.shape)}"
+        return f"an array {shape_text(value.shape, 'x')}"
     try:
         text = repr(value)
     except ValueError:  # an int too long to print

@@ -408,16 +408,14 @@ def _broadcast_operands(op_name: str, args: list[Var]) -> list[Var]:
     except ValueError:
         a, b = args
         raise ShapeError(
-            f"{op_name}: {describe(a)} {shape_paren(shapes[0])} and {describe(b)} "
-            f"{shape_paren(shapes[1])} cannot be broadcast together"
+            f"{op_name}: {describe(a)} {shape_paren(shapes[0], 'x')} and {describe(b)} "
+            f"{shape_paren(shapes[1], 'x')} cannot be broadcast together"
         ) from None
     result = []
     for a in args:
         if a.shape == target:
             result.append(a)
-        elif a.op == CONST:
-            result.append(Var(CONST, (), np.broadcast_to(a.value, target).copy(), text=a.text))
-        else:
+        else:  # a constant too keeps the shape it was written with: the broadcast is a node
             value = np.broadcast_to(a.value, target)  # a read-only view: no copy
             result.append(Var(_BROADCAST, (a,), value, {"shape": target}))
     return result

@@ -134,7 +134,7 @@ def constant_text(value: Any) -> str:
     >>> constant_text(2.0), constant_text(np.array([1.0, 2.0])), constant_text(np.zeros((3, 2)))
     ('2', '[1, 2]', '0')
     >>> constant_text(np.arange(6.0).reshape(3, 2))
-    'const 3x2'
+    'const 3×2'
     """
     if isinstance(value, np.ndarray):
         if value.size <= 4 and value.ndim == 1:

@@ -13,8 +13,8 @@ Options: ``:at:`` (``name=value`` pairs: numbers, nested lists, ``randn(3,2)``..
 ``:seed:`` (for ``randn``), ``:mode:`` (``forward``, ``local``, ``paths``, ``reverse``,
 ``forward-mode``), ``:wrt:``, ``:steps:`` (``all``, ``last``, ``first`` or step
 numbers), ``:output:`` (``player``, ``svg``, ``png``, ``gif``), ``:caption:``,
-``:align:``, ``:alt:``, ``:name:``, ``:direction:`` (``LR``, the default, ``TB``,
-``BT`` or ``RL``: where the inputs sit). The expression is the argument or the body.
+``:align:``, ``:alt:``, ``:name:``, ``:direction:`` (``auto``, the default, ``LR``,
+``TB``, ``BT`` or ``RL``: where the inputs sit). The expression is the argument or the body.
 
 How it works: the directive checks everything while the page is read (a bad
 expression or value becomes a warning with the file and line, and the page goes on
@@ -45,6 +45,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from graphstep import __version__
 from graphstep.docs.figure import MODES, OUTPUTS, Figure, Output, player_inline, svg_inline
+from graphstep.docs.picture import full_size
 from graphstep.errors import GraphstepError
 
 __all__ = ["GraphstepDirective", "GraphstepNode", "GraphstepTransform", "visit_graphstep_html", "setup"]
@@ -113,7 +114,7 @@ class GraphstepDirective(SphinxDirective):
         "align": _choice(("left", "center", "right")),
         "alt": directives.unchanged,
         "name": directives.unchanged,
-        "direction": _choice(("lr", "rl", "tb", "bt")),  # choice() lower-cases; Figure upper-cases
+        "direction": _choice(("auto", "lr", "rl", "tb", "bt")),  # choice() lower-cases; Figure upper-cases
     }
 
     def run(self) -> list[nodes.Node]:
@@ -231,7 +232,7 @@ def visit_graphstep_html(translator: Any, node: GraphstepNode) -> None:
                                      figure.alt_text)
             else:
                 picture = f'<img src="{url(path)}" alt="{alt}">'
-            parts.append(f'<div class="graphstep-picture">{picture}</div>')
+            parts.append(f'<div class="graphstep-picture">{full_size(picture, figure.alt_text)}</div>')
     label = f' role="group" aria-label="{alt}"' if figure.output is Output.PLAYER else ""
     translator.body.append(f'<div class="graphstep graphstep-{figure.output}"{label}>{"".join(parts)}</div>')
     raise nodes.SkipNode

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from graphstep.docs.figure import OPTIONS, Figure, Output, player_inline, svg_inline
+from graphstep.docs.picture import full_size
 from graphstep.errors import GraphstepError, InputError
 
 __all__ = ["fence_format", "fence_validator", "split_fence", "CACHE_ENV"]
@@ -217,7 +218,7 @@ def _parts(figure: Figure, paths: list[Path], stepper: Any, count: int) -> list[
         prefix = f"gs{figure.key()[:6]}-{count}"
         return [player_inline(paths[0].read_text(encoding="utf-8"), figure.key(), prefix)]
     if figure.output is Output.GIF:
-        return [f'<img src="{_data_uri(paths[0])}" alt="{alt}">']
+        return [f'<img src="{_data_uri(paths[0])}" alt="{alt}" style="max-width:100%;height:auto">']
     indices = figure.step_indices(len(stepper))
     prefix = f"gs{figure.key()[:6]}-{count}-"
     parts = []
@@ -225,6 +226,6 @@ def _parts(figure: Figure, paths: list[Path], stepper: Any, count: int) -> list[
         if figure.output is Output.SVG:
             picture = svg_inline(path.read_text(encoding="utf-8"), f"{prefix}{k}-", figure.alt_text)
         else:
-            picture = f'<img src="{_data_uri(path)}" alt="{alt}">'
-        parts.append(f'<div class="graphstep-picture">{picture}</div>')
+            picture = f'<img src="{_data_uri(path)}" alt="{alt}" style="max-width:100%;height:auto">'
+        parts.append(f'<div class="graphstep-picture">{full_size(picture, figure.alt_text)}</div>')
     return parts

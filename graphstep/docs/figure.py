@@ -42,7 +42,7 @@ from graphstep.steps.select import parse_steps
 from graphstep.text import WordEnum
 
 __all__ = [
-    "Figure", "Output", "MODES", "OUTPUTS", "OPTIONS", "DIRECTIONS", "MIN_SCALE",
+    "Figure", "Output", "MODES", "OUTPUTS", "OPTIONS", "DIRECTIONS",
     "parse_values", "parse_steps", "prefix_ids", "svg_inline", "player_inline",
 ]
 
@@ -95,11 +95,9 @@ OUTPUTS = tuple(output.value for output in Output)
 OPTIONS = ("at", "mode", "wrt", "steps", "output", "caption", "align", "alt", "name", "seed",
            "direction")
 #: Layout directions (inputs left, right, top or bottom); see :class:`graphstep.render.style.Style`.
-DIRECTIONS = ("LR", "RL", "TB", "BT")
-#: The smallest fraction of its natural size an inlined SVG is shrunk to.
-MIN_SCALE = 0.6
+DIRECTIONS = ("AUTO", "LR", "RL", "TB", "BT")  # AUTO: chosen per graph
 #: Bumped whenever the files produced for the same request would change.
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 _ALIGNS = ("left", "center", "right")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -171,8 +169,8 @@ def svg_inline(svg: str, prefix: str, alt: str = "") -> str:
 
     Drops the XML declaration, doctype and comments, prefixes ids, and gives the
     ``<svg>`` element ``role="img"``, an ``aria-label`` (the alt text) and a style
-    that shrinks it to the width of the page's text column when it is wider, but
-    never below :data:`MIN_SCALE` of its size (past that, the column scrolls).
+    that shrinks it to the width of the page's text column when it is wider (its
+    ``viewBox`` keeps the drawing whole; it never grows past its natural size).
 
     Parameters
     ----------
@@ -191,7 +189,7 @@ def svg_inline(svg: str, prefix: str, alt: str = "") -> str:
     --------
     >>> svg = svg_inline('<?xml version="1.0"?><!-- c --><svg id="a" width="100pt"></svg>', "q-", "x")
     >>> svg.split(" id=")[0]
-    '<svg role="img" aria-label="x" style="max-width:100%;height:auto;min-width:60pt"'
+    '<svg role="img" aria-label="x" style="max-width:100%;height:auto"'
     >>> svg.endswith(' id="q-a" width="100pt"></svg>')
     True
     """
@@ -200,16 +198,7 @@ def svg_inline(svg: str, prefix: str, alt: str = "") -> str:
     body = re.sub(r"<!--.*?-->", "", body, flags=re.S).strip()
     body = prefix_ids(body, prefix)
     label = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    style = "max-width:100%;height:auto" + _min_width(body)
-    return body.replace("<svg", f'<svg role="img" aria-label="{label}" style="{style}"', 1)
-
-
-def _min_width(markup: str) -> str:
-    """``;min-width:...`` for the first ``<svg>`` in ``markup``: :data:`MIN_SCALE` of its width."""
-    width = re.search(r'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"', markup)
-    if not width:
-        return ""
-    return f";min-width:{float(width.group(1)) * MIN_SCALE:.0f}{width.group(2) or 'px'}"
+    return body.replace("<svg", f'<svg role="img" aria-label="{label}" style="max-width:100%;height:auto"', 1)
 
 
 def player_inline(fragment: str, figure_key: str, prefix: str) -> str:
@@ -237,10 +226,7 @@ def player_inline(fragment: str, figure_key: str, prefix: str) -> str:
     >>> player_inline('<div id="gskabc"><script>f("gskabc")</script></div>', "abc", "p1")
     '<div id="p1"><script>f("p1")</script></div>'
     """
-    fragment = fragment.replace(f"gsk{figure_key}", prefix)
-    # A wide graph scrolls inside the player rather than shrinking past reading.
-    return fragment.replace("<svg", f'<svg style="{_min_width(fragment)[1:]}"', 1) \
-        if _min_width(fragment) else fragment
+    return fragment.replace(f"gsk{figure_key}", prefix)
 
 
 # --- The request ------------------------------------------------------------------------
@@ -274,7 +260,7 @@ class Figure:
     seed : int
         The seed of random values in ``at``.
     direction : str
-        The layout direction (``LR``, ``RL``, ``TB``, ``BT``).
+        The layout direction (``AUTO``, the default, ``LR``, ``RL``, ``TB``, ``BT``).
 
     Examples
     --------
@@ -294,7 +280,7 @@ class Figure:
     alt: str = ""
     name: str = ""
     seed: int = 0
-    direction: str = "LR"
+    direction: str = "AUTO"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mode", Mode(self.mode))
@@ -353,7 +339,7 @@ class Figure:
             seed = int(seed_text)
         except ValueError:
             raise InputError(f"seed {seed_text!r} is not a whole number") from None
-        direction = text("direction", "LR").upper()
+        direction = text("direction", "AUTO").upper()
         if direction not in DIRECTIONS:
             raise InputError(f"direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
         wrt = text("wrt") or None
@@ -472,9 +458,9 @@ class Figure:
         --------
         >>> figure = Figure.from_options("x * exp(x^2)", {"at": "x=1.5", "mode": "reverse", "output": "svg"})
         >>> figure.style().direction
-        'LR'
+        'auto'
         """
-        return Style(direction=self.direction)
+        return Style(direction="auto" if self.direction == "AUTO" else self.direction)
 
     def stepper(self):
         """Parse the expression at the values and build the stepper (all steps).

@@ -33,6 +33,7 @@ from graphstep.graph import Graph
 from graphstep.render.annotate import Annotations, annotations, node_kind
 from graphstep.render.dot import build_digraph
 from graphstep.render.style import ADJOINT_COLOR, UNKNOWN_COLOR, Style
+from graphstep.render.tooltips import unwrap_links
 from graphstep.steps.model import Step
 from graphstep.text import pretty
 
@@ -66,7 +67,7 @@ def _parse(svg: str) -> ET.Element:
                               for k, v in element.attrib.items()}
     root.set("xmlns", SVG_NS)
     root.set("xmlns:xlink", XLINK_NS)
-    return root
+    return unwrap_links(root)  # tooltips as <title>, shapes as their group's children
 
 
 # --- the SVG template ---------------------------------------------------------------------
@@ -161,7 +162,7 @@ class _Marked:
             for shape in shapes:
                 if shape.tag == "path":
                     roles.append((shape, "gs-line"))
-                elif shape.get("fill") in ("white", "#ffffff"):
+                elif shape.get("fill") in ("white", "#ffffff", "transparent", "none"):  # the label's box
                     center = backend.box_center(_geometry(shape))
                 else:
                     roles.append((shape, "gs-head"))
@@ -454,8 +455,8 @@ class Layout:
         return self._frame_template.fill(self._values(k, style, self._band_background + self._caption(k)))
 
     def player_svg(self, prefix: str) -> str:
-        """The SVG of step 0 for the HTML player: no caption band, as wide as the page
-        allows (but at least 65 % of its size), slot texts with ids ``s<j>``, every id
+        """The SVG of step 0 for the HTML player: no caption band, as wide as its column
+        allows (scaled down to fit, never past its natural size), slot texts with ids ``s<j>``, every id
         prefixed with ``prefix`` and the style sheet scoped to ``#prefix``.
 
         Parameters
@@ -480,8 +481,7 @@ class Layout:
         root = _Marked(self.svg, self.reserved, slot_ids=True).root
         width = root.get("width", "")
         if width.endswith("pt") and root.get("height") is not None and _is_number(width[:-2]):
-            sizing = (f"width:100%;max-width:{width[:-2]}pt;"
-                      f"min-width:{0.65 * float(width[:-2]):.0f}pt")
+            sizing = f"width:100%;max-width:{width[:-2]}pt;height:auto"
             root.attrib = {("style" if k == "width" else k): (sizing if k == "width" else v)
                            for k, v in root.attrib.items() if k != "height"}
         root.text = _hole(_STYLE) + (root.text or "") + _hole(_BAND)

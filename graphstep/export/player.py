@@ -9,8 +9,8 @@ and filled with :class:`string.Template`.
 >>> import graphstep as gs
 >>> from graphstep.export.layout import Layout
 >>> g = gs.parse("sin(x)", x=0.5)
->>> fragment(Layout(g, gs.steps(g, "reverse").steps), prefix="demo")[:48]
-'<div id="demo" class="gs-player" tabindex="0">\\n<'
+>>> fragment(Layout(g, gs.steps(g, "reverse").steps), prefix="demo")[:46]
+'<div id="demo" class="gs-player" tabindex="0" '
 """
 
 from __future__ import annotations
@@ -120,7 +120,8 @@ def _json_for_script(data: dict) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def fragment(shared: Layout, prefix: str | None = None, delay: int = DEFAULT_DELAY) -> str:
+def fragment(shared: Layout, prefix: str | None = None, delay: int = DEFAULT_DELAY,
+             start: int = 0) -> str:
     """A self-contained step player as an HTML fragment (for Jupyter, Sphinx, pages).
 
     Prev/next/first/last buttons, a slider, play/pause, and the arrow keys (Home, End,
@@ -135,11 +136,13 @@ def fragment(shared: Layout, prefix: str | None = None, delay: int = DEFAULT_DEL
         a fresh random prefix).
     delay : int
         Milliseconds per step when playing.
+    start : int, optional
+        The step shown first (0-based; the stepper's current step).
 
     Returns
     -------
     str
-        ``<div id="prefix" class="gs-player" ...>...</div>``.
+        ``<div id="prefix" class="gs-player" data-start="0" ...>...</div>``.
 
     Raises
     ------
@@ -157,15 +160,16 @@ def fragment(shared: Layout, prefix: str | None = None, delay: int = DEFAULT_DEL
     most_lines = max((len(c) for c in shared.captions), default=1)
     css = _template("player.css").substitute(scope=f"#{prefix}", caption=f"{1.4 * max(most_lines, 2):.1f}")
     script = _template("player.js").substitute(prefix=prefix, delay=int(delay))
-    first = shared.annotations[0]
+    start = max(0, min(int(start), len(shared) - 1))
+    first = shared.annotations[start]
     return _template("player.html").substitute(
-        prefix=prefix, css=css, svg=shared.player_svg(prefix),
+        prefix=prefix, start=start, css=css, svg=shared.player_svg(prefix),
         title=html.escape(pretty(first.title)), text=html.escape(pretty(first.text)),
         last=len(shared) - 1, count=len(shared), data=_json_for_script(player_data(shared)),
         script=script)
 
 
-def page(shared: Layout, title: str) -> str:
+def page(shared: Layout, title: str, start: int = 0) -> str:
     """A whole HTML document holding one player; ``#step=3`` in its address starts at step 3.
 
     Parameters
@@ -174,6 +178,8 @@ def page(shared: Layout, title: str) -> str:
         The frames.
     title : str
         The page's title and heading.
+    start : int, optional
+        The step shown first (0-based) when the address has no ``#step=``.
 
     Returns
     -------
@@ -188,4 +194,4 @@ def page(shared: Layout, title: str) -> str:
     """
     prefix = "gsplayer"
     return _template("page.html").substitute(
-        title=html.escape(title), player=fragment(shared, prefix), prefix=prefix)
+        title=html.escape(title), player=fragment(shared, prefix, start=start), prefix=prefix)

@@ -9,10 +9,10 @@ self-contained HTML player (:meth:`~Stepper.to_html`) and animations
 
 >>> import graphstep as gs
 >>> s = steps(gs.parse("x * exp(x^2)", x=1.5), "paths")
->>> len(s), s.current.text
-(3, 'path 1 of 2 (u3 ← x): 1 · u2 = 1 · 9.488 = 9.488; sum so far 9.488')
+>>> len(s), s.current.title, s.goto(1).text
+(3, 'path 1 of 2', 'u3 ← x: 1 · u2 = 1 · 9.488 = 9.488; sum so far 52.18')
 >>> print(s.goto(-1).text)  # doctest: +NORMALIZE_WHITESPACE
-∂u3/∂x = sum over its 2 paths = 9.488 + 42.69 = 52.18; gs.grad(g, 'x') gives 52.18
+∂u3/∂x = sum over its 2 paths = 42.69 + 9.488 = 52.18; gs.grad(g, 'x') gives 52.18
 by reverse accumulation: they agree
 """
 

@@ -272,14 +272,15 @@ def player_html(stepper: Any, style: Style | None = None, prefix: str | None = N
     True
     """
     prefix = player.check_prefix(prefix)
-    return player.fragment(layout(stepper, style), prefix, delay)
+    return player.fragment(layout(stepper, style), prefix, delay, start=stepper.index)
 
 
 def to_html(stepper: Any, path: str | os.PathLike, style: Style | None = None,
             title: str | None = None) -> Path:
     """Write the step player as one self-contained HTML file (no network, no server).
 
-    Open ``player.html#step=3`` to start at step 3.
+    The player opens at the stepper's current step (``s.goto(2)`` first opens it at
+    the third); ``player.html#step=3`` in the address opens it at step 3.
 
     Parameters
     ----------
@@ -311,7 +312,7 @@ def to_html(stepper: Any, path: str | os.PathLike, style: Style | None = None,
     graph, _ = _check_stepper(stepper)
     path = output_path(path)
     page_title = title or f"graphstep: {pretty(graph.expr(graph.output))}"
-    return atomic_write(path, player.page(layout(stepper, style), page_title))
+    return atomic_write(path, player.page(layout(stepper, style), page_title, start=stepper.index))
 
 
 def _animate(stepper: Any, path: str | os.PathLike, kind: animation.Animation, duration: Any,

@@ -9,7 +9,7 @@ filled in from :class:`SentenceParts`; elementwise ops share one sentence.
 >>> import numpy as np, graphstep as gs
 >>> g = gs.parse("sum(X @ W)", X=np.ones((4, 3)), W=np.ones((3, 2)))
 >>> print(adjoint_sentence(g, 2, 1))
-u1 = X @ W. As scalars ∂u1/∂W = X; G_u1 is 4x2 and X is 4x3, so G_W = Xᵀ G_u1 (3x4 times 4x2), 3x2 like W.
+u1 = X @ W. As scalars ∂u1/∂W = X; G_u1 is 4×2 and X is 4×3, so G_W = Xᵀ G_u1 (3×4 times 4×2), 3×2 like W.
 """
 
 from __future__ import annotations
@@ -143,8 +143,8 @@ def adjoint_sentence(g: Graph, head: int, pos: int, notation: str = "G") -> str:
     >>> import numpy as np, graphstep as gs
     >>> g = gs.parse("sum(X @ W + b)", X=np.ones((4, 3)), W=np.ones((3, 2)), b=np.zeros(2))
     >>> print(adjoint_sentence(g, 4, 0))  # doctest: +NORMALIZE_WHITESPACE
-    b (2,) is broadcast to 4x2, so each entry of b is used 4 times; as scalars ∂u2/∂b = 1,
-    and the uses add up: G_b = 1_4ᵀ G_u2 (1x4 times 4x2), (2,) like b.
+    b (2,) is broadcast to 4×2, so each entry of b is used 4 times; as scalars ∂u2/∂b = 1,
+    and the uses add up: G_b = 1_4ᵀ G_u2 (1×4 times 4×2), (2,) like b.
     >>> print(adjoint_sentence(gs.parse("sin(x) * y", x=0.5, y=2.0), 1, 0))
     u1 = sin(x): ∂u1/∂x = cos(x) = 0.8776, so G_x gets G_u1·cos(x).
     >>> print(adjoint_sentence(gs.parse("sin(x) * y", x=0.5, y=2.0), 1, 0, notation="bar"))

@@ -145,58 +145,58 @@ def _examples() -> list[Example]:
             "chain-rule", "004", "Chain rule through intermediate variables",
             "ln(sin(x^3)^2)", lambda: {"x": 0.7},
             lambda g: {"x": 6 * _v(g, "x") ** 2 * np.cos(_v(g, "x") ** 3) / np.sin(_v(g, "x") ** 3)},
-            "u1 = x^3, u2 = sin(u1), u3 = u2^2, y = ln(u3): one path, dy/dx = 6x^2 cos(x^3)/sin(x^3).",
+            "u₁ = x³, u₂ = sin(u₁), u₃ = u₂², y = ln(u₃): one path, dy/dx = 6x²·cos(x³)/sin(x³).",
             mode="paths",
         ),
         Example(
             "x-exp-x2", "004", "Two paths from x: the slide's path sum, corrected",
             "x * exp(x^2)", lambda: {"x": 1.5},
             lambda g: {"x": np.exp(_v(g, "x") ** 2) * (2 * _v(g, "x") ** 2 + 1)},
-            "The slides list three terms, x·exp(x^2)·x twice and exp(x^2), and conclude that "
-            "the sum is exp(x^2). There are exactly two paths: x -> u3 with factor u2 = e^{x^2}, "
-            "and x -> u1 -> u2 -> u3 with factors 2x, e^{x^2}, x (product 2x^2 e^{x^2}). Their "
-            "sum is e^{x^2}(2x^2 + 1), as the slides' own product-rule sanity check gives; "
-            "'= exp(x^2)' drops the 2x^2 e^{x^2} term.",
+            "The slides list three terms, x·exp(x²)·x twice and exp(x²), and conclude that "
+            "the sum is exp(x²). There are exactly two paths: x → u₁ → u₂ → u₃ with factors 2x, "
+            "exp(x²), x (product 2x²·exp(x²)) and x → u₃ with factor u₂ = exp(x²). Their "
+            "sum is exp(x²)·(2x² + 1), as the slides' own product-rule sanity check gives; "
+            "'= exp(x²)' drops the 2x²·exp(x²) term.",
             mode="paths", tags=("wrong-slide",),
         ),
         Example(
             "partial-derivatives", "004", "Partial derivatives and the gradient",
             "3*x^2*(2*y + 7)", lambda: {"x": 1.0, "y": 2.0},
             lambda g: {"x": 6 * _v(g, "x") * (2 * _v(g, "y") + 7), "y": 6 * _v(g, "x") ** 2},
-            "grad f(x, y) = [6x(2y + 7), 6x^2].", mode="reverse",
+            "∇f(x, y) = [6x(2y + 7), 6x²].", mode="reverse",
         ),
         Example(
             "jacobian-fg", "004", "The Jacobian of [f, g]",
             "[3*x^2*(2*y + 7), 4*x + y^2]", lambda: {"x": 1.0, "y": 2.0},
             lambda g: {"x": np.array([[6 * _v(g, "x") * (2 * _v(g, "y") + 7)], [4.0]]),
                        "y": np.array([[6 * _v(g, "x") ** 2], [2 * _v(g, "y")]])},
-            "J = [[6x(2y+7), 6x^2], [4, 2y]]: each row is one function's gradient.",
+            "J = [[6x(2y + 7), 6x²], [4, 2y]]: each row is one function's gradient.",
             kind="jacobian", mode="forward-mode", wrt="x",
         ),
         Example(
             "vector-chain-rule", "004", "Vector chain rule",
             "[ln(x^2), sin(3*x)]", lambda: {"x": 1.2},
             lambda g: {"x": np.array([[2 / _v(g, "x")], [3 * np.cos(3 * _v(g, "x"))]])},
-            "dy/dx = [2/x, 3cos(3x)]: the Jacobian of f times the Jacobian of g.",
+            "dy/dx = [2/x, 3·cos(3x)]: the Jacobian of f times the Jacobian of g.",
             kind="jacobian", mode="forward-mode", wrt="x",
         ),
         Example(
-            "power-chain", "004", "Chain rule on 2(x^2 + 9)^3",
+            "power-chain", "004", "Chain rule on 2(x² + 9)³",
             "2*(x^2 + 9)^3", lambda: {"x": 0.5},
             lambda g: {"x": 6 * (_v(g, "x") ** 2 + 9) ** 2 * 2 * _v(g, "x")},
-            "df/du = 6u^2 and du/dx = 2x, so df/dx = 6(x^2 + 9)^2 · 2x.", mode="paths",
+            "df/du = 6u² and du/dx = 2x, so df/dx = 6(x² + 9)²·2x.", mode="paths",
         ),
         Example(
             "sigmoid", "004", "The derivative of the sigmoid",
             "sigmoid(x)", lambda: {"x": 0.3},
             lambda g: {"x": _sigmoid(_v(g, "x")) * (1 - _sigmoid(_v(g, "x")))},
-            "d sigma/dx = sigma(x)(1 - sigma(x)).", mode="local",
+            "dσ/dx = σ(x)·(1 - σ(x)).", mode="local",
         ),
         Example(
             "dot-product", "004", "The dot product as sum(w ⊗ x)",
             "sum(w * x)", lambda: {"w": np.array([0.5, -1.0, 2.0]), "x": np.array([1.0, 2.0, 3.0])},
             lambda g: {"w": _v(g, "x"), "x": _v(g, "w")},
-            "u = w ⊗ x has Jacobian diag(x); y = sum(u) has 1^T; so dy/dw = 1^T diag(x) = x^T.",
+            "u = w ⊗ x has Jacobian diag(x); y = sum(u) has 1ᵀ; so dy/dw = 1ᵀ·diag(x) = xᵀ.",
             mode="reverse",
         ),
         Example(
@@ -204,7 +204,7 @@ def _examples() -> list[Example]:
             "max(0, dot(w, x) + b)",
             lambda: {"w": np.array([0.5, -0.25, 1.0]), "x": np.array([1.0, 2.0, 0.5]), "b": 0.1},
             lambda g: {"w": _v(g, "x"), "x": _v(g, "w"), "b": 1.0},
-            "For z = w·x + b > 0 the max disappears: d/dw = x^T, d/db = 1.", mode="reverse",
+            "For z = w·x + b > 0 the max disappears: d/dw = xᵀ, d/db = 1.", mode="reverse",
         ),
         Example(
             "neuron-inactive", "004", "A ReLU neuron, clipped (w·x + b <= 0)",
@@ -219,7 +219,7 @@ def _examples() -> list[Example]:
             lambda: {"y": np.array([1.0, 0.0, 2.0, 0.5]),
                      "X": _rng(4).normal(size=(4, 3)), "w": np.array([0.5, -0.3, 0.8]), "b": 0.2},
             lambda g: _neuron_cost(g),
-            "C = 1/N sum (y_i - max(0, w·x_i + b))^2; dC/dw = -2/N sum (y_i - u_i) [z_i > 0] x_i^T.",
+            "C = 1/N Σᵢ (yᵢ - max(0, w·xᵢ + b))²; dC/dw = -2/N Σᵢ (yᵢ - uᵢ)·[zᵢ > 0]·xᵢᵀ.",
             mode="reverse",
         ),
         Example(
@@ -229,7 +229,7 @@ def _examples() -> list[Example]:
                      "w1": np.array([0.3, 0.8, -0.5]), "x": np.array([1.0, -0.5, 2.0]),
                      "b1": np.array([0.1, 0.0, -0.1]), "b2": np.array([0.2, 0.1, 0.0])},
             _sigmoid_net_ce,
-            "u1 = w1 ⊗ x + b1, u2 = σ(u1), u3 = w2 ⊗ u2 + b2, u4 = σ(u3), cost = -sum(y ⊙ log u4): "
+            "u₁ = w₁ ⊗ x + b₁, u₂ = σ(u₁), u₃ = w₂ ⊗ u₂ + b₂, u₄ = σ(u₃), cost = -sum(y ⊙ log u₄): "
             "every Jacobian on the way is diagonal, as the slides show.",
             mode="reverse",
         ),
@@ -241,7 +241,7 @@ def _examples() -> list[Example]:
             lambda g: {"M": -2 * np.outer(_v(g, "t") - _v(g, "M") @ _v(g, "x"), _v(g, "x")),
                        "x": -2 * _v(g, "M").T @ (_v(g, "t") - _v(g, "M") @ _v(g, "x")),
                        "t": 2 * (_v(g, "t") - _v(g, "M") @ _v(g, "x"))},
-            "dy/dvec(M) = x^T ⊗ I_m; dL/dM = -2 (g - Mx) x^T (the seed names the target g; "
+            "dy/dvec(M) = xᵀ ⊗ Iₘ; dL/dM = -2(g - Mx)·xᵀ (the seed names the target g; "
             "here it is t).",
             mode="paths", wrt="M",
         ),
@@ -251,7 +251,7 @@ def _examples() -> list[Example]:
             lambda: {"X": _rng(1).normal(size=(4, 3)), "W": _rng(2).normal(size=(3, 2)),
                      "b": np.array([0.1, -0.2]), "Y": _rng(5).normal(size=(4, 2))},
             lambda g: _affine(g),
-            "dL/dW = X^T dL/dscore (D x C) and dL/db = the column sums of dL/dscore: "
+            "dL/dW = Xᵀ·dL/dscore (D×C) and dL/db = the column sums of dL/dscore: "
             "the broadcast of b is its own node, whose backward sums over the N rows.",
             mode="reverse",
         ),
@@ -262,30 +262,29 @@ def _examples() -> list[Example]:
                      "bh": _rng(8).normal(size=5) * 0.1, "Wo": _rng(9).normal(size=(3, 5)) * 0.5,
                      "bo": _rng(10).normal(size=3) * 0.1, "Y": _rng(11).normal(size=(4, 3))},
             _two_layer_tanh,
-            "Z_h = X W_h^T + b_h, A_h = tanh(Z_h), Z_out = A_h W_out^T + b_out, "
-            "A_out = tanh(Z_out), L = 1/(3n) sum (A_out - Y)^2; the tanh Jacobians are "
-            "diag(sech^2 z) = diag(1 - a^2).",
+            "Zₕ = X·Wₕᵀ + bₕ, Aₕ = tanh(Zₕ), Zₒ = Aₕ·Wₒᵀ + bₒ, Aₒ = tanh(Zₒ), "
+            "L = 1/(3n) Σ (Aₒ - Y)²; the tanh Jacobians are diag(sech² z) = diag(1 - a²).",
             mode="reverse",
         ),
         Example(
-            "mlp-matrix-backprop", "000", "Backprop in matrix form: the G^l recursion",
+            "mlp-matrix-backprop", "000", "Backprop in matrix form: the Gˡ recursion",
             "sum((sigmoid(sigmoid(X @ W1) @ W2) - Y)^2) / 2",
             lambda: {"X": _rng(12).normal(size=(5, 3)), "W1": _rng(13).normal(size=(3, 4)),
                      "W2": _rng(14).normal(size=(4, 2)), "Y": _rng(15).uniform(size=(5, 2))},
             _mlp_000,
-            "G^l = (G^{l+1} ⊙ s'(Z^{l+1})) (W^{l+1})^T and dJ/dW^l = (Z^{l-1})^T (G^l ⊙ s'(Z^l)): "
+            "Gˡ = (Gˡ⁺¹ ⊙ s'(Zˡ⁺¹))·(Wˡ⁺¹)ᵀ and dJ/dWˡ = (Zˡ⁻¹)ᵀ·(Gˡ ⊙ s'(Zˡ)): "
             "treat them as scalars, then make the shapes match.",
             mode="reverse",
         ),
         Example(
-            "linear-regression", "000", "Linear regression: X^T (X theta - y) / m",
+            "linear-regression", "000", "Linear regression: Xᵀ(Xθ - y)/m",
             "sum((X @ th - y)^2) / (2*4)",
             lambda: {"X": np.column_stack([np.ones(4), _rng(16).normal(size=(4, 2))]),
                      "th": np.array([0.5, -1.0, 2.0]), "y": np.array([1.0, 2.0, 0.0, -1.0])},
             lambda g: {"th": _v(g, "X").T @ (_v(g, "X") @ _v(g, "th") - _v(g, "y")) / 4,
                        "X": np.outer(_v(g, "X") @ _v(g, "th") - _v(g, "y"), _v(g, "th")) / 4,
                        "y": -(_v(g, "X") @ _v(g, "th") - _v(g, "y")) / 4},
-            "J = 1/(2m) |X theta - y|^2 with m = 4; the trick gives 1/m X^T (X theta - y).",
+            "J = 1/(2m)·|Xθ - y|² with m = 4; the trick gives 1/m·Xᵀ(Xθ - y).",
             mode="reverse",
         ),
     ]

@@ -277,24 +277,9 @@ def _frame_size(stepper: Any, style: Any) -> tuple[float, float]:
 
 
 def _landscape_style(stepper: Any) -> Any:
-    """Left to right, unless that is much wider than a screen and bottom to top fits better.
-
-    Long chains (the two-layer network) are a thin strip left to right; drawn bottom to
-    top, as in the lecture slides, they fill a page at a readable size.
-    """
-    wide = Style()
-    try:
-        width, height = _frame_size(stepper, wide)
-        if width <= WIDEST * height:
-            return wide
-        tall = Style(direction="BT")
-        width_bt, height_bt = _frame_size(stepper, tall)
-    except GraphstepError:
-        return wide  # no layout engine: the pictures will say so
-    aim = math.log(SCREEN_ASPECT)
-    if abs(math.log(width_bt / height_bt) - aim) < abs(math.log(width / height) - aim):
-        return tall
-    return wide
+    """The library's own ``direction="auto"``: left to right, bottom to top for long strips
+    such as the two-layer network (see :mod:`graphstep.render.direction`)."""
+    return Style()
 
 
 def _gif_scale(stepper: Any, style: Any = None) -> float | None:
@@ -405,7 +390,7 @@ def build_demo(directory: str | os.PathLike = DEFAULT_DIRECTORY, only: Sequence[
 def _progress(entry: DemoEntry, k: int, total: int) -> str:
     made = ", ".join(entry.files.values()) or "no pictures"
     check = "matches the closed form" if entry.agree else "DOES NOT match the closed form"
-    line = f"  [{k}/{total}] {entry.name}: {made} ({entry.steps} steps; {check})"
+    line = f"  [{k}/{total}] {entry.name}: {made} ({entry.steps} step{'s' * (entry.steps != 1)}; {check})"
     if entry.problems:
         line += f"; {len(entry.problems)} problem(s)"
     return line
@@ -470,7 +455,7 @@ def _card(entry: DemoEntry) -> str:
     links = []
     if "player" in entry.files:
         links.append(f'<a href="{_e(entry.files["player"])}">▶ step player: {_e(entry.mode)}{_e(wrt)} '
-                     f'({entry.steps} steps)</a>')
+                     f'({entry.steps} step{"s" * (entry.steps != 1)})</a>')
     if "gif" in entry.files:
         links.append(f'<a class="plain" href="{_e(entry.files["gif"])}">GIF</a>')
     if "svg" in entry.files:

@@ -284,7 +284,7 @@ class Jacobian:
     def __repr__(self) -> str:
         return (
             f"<{type(self).__name__} {self.formula}: "
-            f"{shape_text(self.out_shape)} <- {shape_text(self.in_shape)}>"
+            f"{shape_text(self.out_shape, 'x')} <- {shape_text(self.in_shape, 'x')}>"
         )
 
     def __str__(self) -> str:

@@ -291,7 +291,7 @@ class Broadcast(Jacobian):
     --------
     >>> J = Broadcast((3,), (2, 3))
     >>> J.formula, J.formula_t, J.vjp(np.ones((2, 3)))
-    ('bcast (3,)→2x3', 'sum 2x3→(3,)', array([2., 2., 2.]))
+    ('bcast (3,)→2×3', 'sum 2×3→(3,)', array([2., 2., 2.]))
     """
 
     kind = "broadcast"

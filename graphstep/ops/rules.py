@@ -270,8 +270,8 @@ def pow_base_adjoint(m, G, e):
     >>> import numpy as np, graphstep as gs
     >>> from graphstep.formulas.rules import adjoint_rule
     >>> g = gs.parse("x ** 3", x=np.array([1.0, 2.0]))
-    >>> adjoint_rule(g, g.output, 0).text()
-    '3·(G_u1 ⊙ x²)'
+    >>> adjoint_rule(g, g.output, 0).text()  # u1 = broadcast(3), u2 = x^3
+    '3·(G_u2 ⊙ x²)'
     """
     base, exponent = e.args
     c = m.uniform(exponent)

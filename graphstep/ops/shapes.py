@@ -59,13 +59,13 @@ def matmul_shape(shapes, params, texts):
     (sa, sb), (ta, tb) = shapes, texts
     if len(sa) == 0 or len(sb) == 0 or len(sa) > 2 or len(sb) > 2:
         raise ShapeError(
-            f"matmul: {ta} {shape_paren(sa)} @ {tb} {shape_paren(sb)}: "
+            f"matmul: {ta} {shape_paren(sa, 'x')} @ {tb} {shape_paren(sb, 'x')}: "
             "both sides must be vectors or matrices; use * for scalars"
         )
     inner_a, inner_b = sa[-1], sb[0]
     if inner_a != inner_b:
         raise ShapeError(
-            f"matmul: {ta} {shape_paren(sa)} @ {tb} {shape_paren(sb)}: "
+            f"matmul: {ta} {shape_paren(sa, 'x')} @ {tb} {shape_paren(sb, 'x')}: "
             f"inner dimensions {inner_a} and {inner_b} differ"
         )
     return sa[:-1] + sb[1:]
@@ -82,11 +82,11 @@ def _axis_check(name, shape, axis, text):
             raise ShapeError(f"{name}: the axis {a!r} for {text} is not a whole number")
         if not -len(shape) <= a < len(shape):
             raise ShapeError(
-                f"{name}: {text} has shape {shape_text(shape)}: axis {a} is out of range"
+                f"{name}: {text} has shape {shape_text(shape, 'x')}: axis {a} is out of range"
             )
         if a % len(shape) in seen:
             raise ShapeError(
-                f"{name}: {text} has shape {shape_text(shape)}: axis {a % len(shape)} is "
+                f"{name}: {text} has shape {shape_text(shape, 'x')}: axis {a % len(shape)} is "
                 f"named twice in axis={axis}"
             )
         seen.add(a % len(shape))
@@ -149,7 +149,7 @@ def reduce_shape(name):
         if name in ("max", "min") and any(shapes[0][a] == 0 for a in axes):
             where = "" if axis is None else f" along axis {axis}"
             raise ShapeError(
-                f"{name}: {texts[0]} has shape {shape_text(shapes[0])}: the {name} of no "
+                f"{name}: {texts[0]} has shape {shape_text(shapes[0], 'x')}: the {name} of no "
                 f"numbers{where} is not defined"
             )
         return tuple(n for i, n in enumerate(shapes[0]) if i not in axes)
@@ -199,7 +199,7 @@ def reshape_shape(shapes, params, texts):
                "-1 may stand for one length only" if target.count(-1) > 1 else
                "the sizes do not match")
         raise ShapeError(
-            f"reshape: {texts[0]} {shape_paren(shapes[0])} holds {size} numbers and "
+            f"reshape: {texts[0]} {shape_paren(shapes[0], 'x')} holds {size} numbers and "
             f"cannot be read as shape {target}: {why}"
         )
     return tuple(size // known if n == -1 else n for n in target)
@@ -241,8 +241,8 @@ def stack_shape(shapes, params, texts):
     for shape, text in zip(shapes[1:], texts[1:]):
         if shape != shapes[0]:
             raise ShapeError(
-                f"stack: {texts[0]} {shape_paren(shapes[0])} and {text} "
-                f"{shape_paren(shape)} must have the same shape"
+                f"stack: {texts[0]} {shape_paren(shapes[0], 'x')} and {text} "
+                f"{shape_paren(shape, 'x')} must have the same shape"
             )
     return (len(shapes),) + shapes[0]
 
@@ -284,7 +284,7 @@ def softmax_shape(shapes, params, texts):
     _axis_check("softmax", shapes[0], axis, texts[0])
     if any(shapes[0][a] == 0 for a in reduced_axes(shapes[0], axis)):
         raise ShapeError(
-            f"softmax: {texts[0]} has shape {shape_text(shapes[0])}: softmax along axis "
+            f"softmax: {texts[0]} has shape {shape_text(shapes[0], 'x')}: softmax along axis "
             f"{axis} of no numbers is not defined"
         )
     return shapes[0]

@@ -342,8 +342,8 @@ def _product_shapes(pos: int, sh: tuple[int, ...], so: tuple[int, ...]) -> str:
     if len(sh) != 2 or len(so) != 2:
         return ""
     if pos == 0:  # G_A = G_Y Bᵀ
-        return f" ({shape_text(sh)} times {so[1]}x{so[0]})"
-    return f" ({so[1]}x{so[0]} times {shape_text(sh)})"  # G_B = Aᵀ G_Y
+        return f" ({shape_text(sh)} times {so[1]}×{so[0]})"
+    return f" ({so[1]}×{so[0]} times {shape_text(sh)})"  # G_B = Aᵀ G_Y
 
 
 def matmul_sentence(s):
@@ -364,7 +364,7 @@ def matmul_sentence(s):
     >>> from graphstep.formulas.sentences import adjoint_sentence
     >>> g = gs.parse("sum(X @ W)", X=np.ones((4, 3)), W=np.ones((3, 2)))
     >>> print(adjoint_sentence(g, 2, 1))  # doctest: +NORMALIZE_WHITESPACE
-    u1 = X @ W. As scalars ∂u1/∂W = X; G_u1 is 4x2 and X is 4x3, so G_W = Xᵀ G_u1 (3x4 times 4x2), 3x2 like W.
+    u1 = X @ W. As scalars ∂u1/∂W = X; G_u1 is 4×2 and X is 4×3, so G_W = Xᵀ G_u1 (3×4 times 4×2), 3×2 like W.
     """
     other, so = (s.labels[1], s.shapes[1]) if s.pos == 0 else (s.labels[0], s.shapes[0])
     start = f"{s.intro} As scalars ∂{s.h}/∂{s.t} = {other}; {s.Gh} is"
@@ -397,14 +397,14 @@ def broadcast_sentence(s):
     >>> from graphstep.formulas.sentences import adjoint_sentence
     >>> g = gs.parse("X + v", X=np.ones((2, 3)), v=np.ones(3))
     >>> print(adjoint_sentence(g, 2, 0))  # doctest: +NORMALIZE_WHITESPACE
-    v (3,) is broadcast to 2x3, so each entry of v is used 2 times; as scalars ∂u1/∂v = 1, and the
-    uses add up: G_v = 1_2ᵀ G_u1 (1x2 times 2x3), (3,) like v.
+    v (3,) is broadcast to 2×3, so each entry of v is used 2 times; as scalars ∂u1/∂v = 1, and the
+    uses add up: G_v = 1_2ᵀ G_u1 (1×2 times 2×3), (3,) like v.
     """
     sh, st = s.out_shape, s.tail_shape
     times = math.prod(sh) // max(math.prod(st), 1)
     product = ""
     if len(sh) == 2 and st in ((sh[1],), (1, sh[1])):
-        product = f" (1x{sh[0]} times {shape_text(sh)})"
+        product = f" (1×{sh[0]} times {shape_text(sh)})"
     return (f"{s.t} {shape_paren(st)} is broadcast to {shape_text(sh)}, so each entry of "
             f"{s.t} is used {times} times; as scalars ∂{s.h}/∂{s.t} = 1, and the uses add up: "
             f"{s.Gt} = {s.rule}{product}, {s.like}.")
@@ -430,7 +430,7 @@ def reduce_sentence(mean: bool):
     >>> g = gs.parse("mean(X)", X=np.ones((2, 3)))
     >>> print(adjoint_sentence(g, 1, 0))  # doctest: +NORMALIZE_WHITESPACE
     u1 = mean(X). It averages all 6 entries of X: as scalars ∂u1/∂X = 1/6 for each entry, so G_X =
-    G_u1/6: G_u1 (scalar) copied back to every entry it came from, 2x3 like X.
+    G_u1/6: G_u1 (scalar) copied back to every entry it came from, 2×3 like X.
     """
     def sentence(s):
         st = s.tail_shape

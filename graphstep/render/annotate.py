@@ -72,6 +72,15 @@ def node_kind(g: Graph, node: int) -> LookKind:
     return LookKind.OUTPUT if node == g.output else LookKind.OP
 
 
+def _through_broadcast(g: Graph, node: int) -> str:
+    """A node's label; a broadcast constant is written as the constant (``x²``, not ``x^u₁``)."""
+    if g.op(node) == "broadcast":
+        (arg,) = g.args(node)
+        if g.op(arg) == CONST:
+            return g.label(arg)
+    return g.label(node)
+
+
 def node_title(g: Graph, node: int) -> tuple[str, str]:
     """(label, definition) of a node in Unicode math; the definition is empty for leaves
     and cut at 40 characters.
@@ -95,7 +104,7 @@ def node_title(g: Graph, node: int) -> tuple[str, str]:
     op = g.op(node)
     if op in (INPUT, CONST):
         return label, ""
-    args = [g.label(a) for a in g.args(node)]
+    args = [_through_broadcast(g, a) for a in g.args(node)]
     if op == "broadcast":
         text = f"broadcast({args[0]})"
     else:

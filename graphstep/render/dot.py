@@ -31,6 +31,7 @@ from graphstep.render.annotate import (
     node_kind,
     node_title,
 )
+from graphstep.render.direction import resolve_direction
 from graphstep.render.style import (
     ADJOINT_COLOR,
     EXPR_COLOR,
@@ -40,6 +41,7 @@ from graphstep.render.style import (
     LookKind,
     Style,
 )
+from graphstep.render.tooltips import edge_tooltip, node_tooltip
 from graphstep.steps.model import Step
 
 __all__ = [
@@ -50,7 +52,13 @@ __all__ = [
     "edge_label",
     "node_id",
     "edge_id",
+    "DENSE_NODES",
 ]
+
+
+#: From this many nodes on, each edge label is tied to its edge by a line (``decorate``):
+#: among many edges a label beside several of them could belong to any.
+DENSE_NODES = 40
 
 
 def _esc(text: str) -> str:
@@ -154,7 +162,8 @@ def edge_label(g: Graph, tail: int, head: int, pos: int, texts: Mapping[Slot, st
         return None
     rows = _row(edge_formula_text(g, tail, head, pos, style), size=style.fontsize - 2)
     rows += _row(texts[slot], size=style.fontsize - 2)
-    return "<" + _TABLE.format(bg=' bgcolor="white"', rows=rows) + ">"
+    # a transparent box: the label never hides a line, and frames still find its centre
+    return "<" + _TABLE.format(bg=' bgcolor="transparent"', rows=rows) + ">"
 
 
 def node_id(node: int) -> str:
@@ -195,6 +204,11 @@ def edge_id(tail: int, head: int, pos: int) -> str:
     'e0_2_1'
     """
     return f"e{tail}_{head}_{pos}"
+
+
+def _tip(text: str) -> str:
+    """A tooltip as a DOT escString: backslashes doubled, lines joined by ``\\n``."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n")
 
 
 def _look_attrs(look: Look) -> dict[str, str]:
@@ -239,7 +253,7 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
     True
     """
     dot = graphviz.Digraph("graphstep")
-    dot.attr(rankdir=style.direction, bgcolor="white", nodesep="0.3", ranksep="0.45",
+    dot.attr(rankdir=resolve_direction(g, style), bgcolor="white", nodesep="0.3", ranksep="0.45",
              fontname=style.fontname, fontsize=f"{style.fontsize:g}", pad="0.15")
     dot.attr("node", shape="box", style="rounded,filled", fontname=style.fontname,
              fontsize=f"{style.fontsize:g}", margin="0.12,0.06")
@@ -248,7 +262,9 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
         kind = (LookKind.MAIN if n == main_node else LookKind.FOCUS if n in focus_nodes
                 else node_kind(g, n))
         dot.node(node_id(n), label=node_label(g, n, texts, style, unknown), id=node_id(n),
+                 tooltip=_tip(node_tooltip(g, n, ("value", n) in texts and ("value", n) not in unknown)),
                  **_look_attrs(style.look(kind)))
+    dense = len(g) >= DENSE_NODES
     for t, h, q in g.edges():
         if (t, h, q) in focus_edges:
             kind = LookKind.FOCUS_EDGE
@@ -258,6 +274,12 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
         label = edge_label(g, t, h, q, texts, style)
         if label is not None:
             attrs["label"] = label
+            if dense:  # underline the label and draw a line to its edge
+                attrs["decorate"] = "true"
+        shown = ("local", t, h, q) in texts and ("local", t, h, q) not in unknown
+        attrs["tooltip"] = _tip(edge_tooltip(g, t, h, q, shown, style.edge_names))
+        if label is not None:
+            attrs["labeltooltip"] = attrs["tooltip"]
         dot.edge(node_id(t), node_id(h), id=edge_id(t, h, q), **attrs)
     if lines:
         dot.attr(label="\n".join(line.replace("\\", "\\\\") for line in lines) + "\n",

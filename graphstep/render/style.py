@@ -17,6 +17,7 @@ from graphstep.errors import InputError
 __all__ = [
     "Direction",
     "DIRECTIONS",
+    "AUTO",
     "LookKind",
     "Look",
     "DEFAULT_LOOKS",
@@ -35,7 +36,8 @@ class Direction(str, Enum):
     Attributes
     ----------
     LR, RL, TB, BT : Direction
-        Inputs on the left (the default), right, top or bottom (as in the lecture slides).
+        Inputs on the left, right, top or bottom (as in the lecture slides); ``"auto"``
+        (:data:`AUTO`, the default of :class:`Style`) chooses one per graph.
 
     Examples
     --------
@@ -43,7 +45,7 @@ class Direction(str, Enum):
     (True, 'LR')
     """
 
-    LR = "LR"  # inputs left (the default)
+    LR = "LR"  # inputs left
     RL = "RL"
     TB = "TB"
     BT = "BT"  # inputs at the bottom, as in the lecture slides
@@ -54,6 +56,9 @@ class Direction(str, Enum):
 
 #: The layout directions, in the order error messages list them.
 DIRECTIONS = tuple(d.value for d in Direction)
+#: The default direction: chosen per graph by :func:`graphstep.render.direction.auto_direction`
+#: (left to right while the picture stays at most 3 times as wide as high, else bottom to top).
+AUTO = "auto"
 
 
 class LookKind(str, Enum):
@@ -143,8 +148,10 @@ class Style:
 
     Parameters
     ----------
-    direction : ``"LR"`` (inputs left, the default), ``"BT"`` (inputs at the bottom,
-        as in the lecture slides), ``"TB"`` or ``"RL"``.
+    direction : ``"auto"`` (the default: left to right unless the picture would be a long
+        strip, then bottom to top; see :mod:`graphstep.render.direction`), ``"LR"``
+        (inputs left), ``"BT"`` (inputs at the bottom, as in the lecture slides),
+        ``"TB"`` or ``"RL"``.
     values, expressions, locals, adjoints, tangents : show these annotations.
     edge_names : write edge formulas as ``∂u₂/∂u₁ = exp(u₁)`` rather than ``exp(u₁)``.
     constant_edges : label the (always irrelevant) derivatives with respect to constants.
@@ -166,7 +173,7 @@ class Style:
     'BT'
     """
 
-    direction: str = "LR"
+    direction: str = AUTO
     values: bool = True
     expressions: bool = True
     locals: bool = True
@@ -182,9 +189,9 @@ class Style:
     looks: Any = field(default_factory=dict)
 
     def __post_init__(self):
-        if self.direction not in DIRECTIONS:
+        if self.direction != AUTO and self.direction not in DIRECTIONS:
             raise InputError(
-                f"direction must be one of {', '.join(DIRECTIONS)}, got {self.direction!r}")
+                f"direction must be one of {AUTO}, {', '.join(DIRECTIONS)}, got {self.direction!r}")
         if not isinstance(self.precision, int) or not 1 <= self.precision <= 17:
             raise InputError(f"precision must be an integer from 1 to 17, got {self.precision!r}")
         looks = dict(DEFAULT_LOOKS)
@@ -243,8 +250,8 @@ def with_direction(style: Style, direction: str | None) -> Style:
     >>> with_direction(Style(), "TB").direction, with_direction(Style(direction="BT"), "auto").direction
     ('TB', 'BT')
     """
-    if direction is None or direction == "auto":
+    if direction is None or direction == AUTO:
         return style
-    if not isinstance(direction, str) or direction not in DIRECTIONS:
+    if not isinstance(direction, str) or (direction != AUTO and direction not in DIRECTIONS):
         raise InputError(f"direction must be one of auto, {', '.join(DIRECTIONS)}, got {direction!r}")
     return dataclasses.replace(style, direction=direction)

@@ -9,10 +9,10 @@ arguments and picks the builder.
 
 >>> import graphstep as gs
 >>> walk = build_steps(gs.parse("x * exp(x^2)", x=1.5), "paths")
->>> len(walk), walk.current.text
-(3, 'path 1 of 2 (u3 ← x): 1 · u2 = 1 · 9.488 = 9.488; sum so far 9.488')
+>>> len(walk), walk.current.title, walk.goto(1).text
+(3, 'path 1 of 2', 'u3 ← x: 1 · u2 = 1 · 9.488 = 9.488; sum so far 52.18')
 >>> print(walk.goto(-1).text)  # doctest: +NORMALIZE_WHITESPACE
-∂u3/∂x = sum over its 2 paths = 9.488 + 42.69 = 52.18; gs.grad(g, 'x') gives 52.18
+∂u3/∂x = sum over its 2 paths = 42.69 + 9.488 = 52.18; gs.grad(g, 'x') gives 52.18
 by reverse accumulation: they agree
 """
 
@@ -280,7 +280,7 @@ class _LocalBuilder(_Builder):
         article = "an" if local.kind[0] in "aeiou" else "a"
         return (f"∂{h}/∂{t} = {local.formula}, {article} {local.kind} Jacobian "
                 f"({shape_text(local.out_shape)} ← {shape_text(local.in_shape)}, "
-                f"{rows}x{cols} in numerator layout){note}. "
+                f"{rows}×{cols} in numerator layout){note}. "
                 f"{full_stop(adjoint_sentence(g, head, pos, notation='bar'))}")
 
 
@@ -309,6 +309,8 @@ class _PathsBuilder(_Builder):
         running: Any = None
         contributions: list[Any] = []
         all_edges: dict[Edge, None] = {}
+        # paths() orders them as the input's adjoint adds its contributions, so the sum
+        # below, the reverse steps and the picture write the terms in one order
         for k, path in enumerate(paths(g, wrt, limit=limit), 1):
             edges = path.edges
             all_edges.update(dict.fromkeys(edges))
@@ -318,7 +320,7 @@ class _PathsBuilder(_Builder):
             contributions.append(contribution)
             route = " ← ".join(g.label(n) for n in path.nodes)
             formulas = path.formulas(g)
-            head = f"{prefix}path {k} of {total} ({route})"
+            head = route  # the title says which derivative and "path k of n"
             if not formulas:
                 text = (f"{head}: {wrt} is the output itself, so the empty path contributes "
                         f"{'1' if scalar_out else 'the identity'}; "
@@ -372,14 +374,14 @@ class _ReverseBuilder(_Builder):
             if out_shape != ():
                 raise ShapeError(
                     f"reverse mode starts from the output's adjoint, and {g.expr(out)} has shape "
-                    f"{shape_text(out_shape)}: give seed= of that shape (one row of the "
+                    f"{shape_text(out_shape, 'x')}: give seed= of that shape (one row of the "
                     f"Jacobian per seed), or use mode='forward-mode'"
                 )
             seed = 1.0
         if np.shape(seed) != out_shape:
             raise ShapeError(
-                f"the seed for {g.expr(out)} has shape {shape_text(np.shape(seed))}, "
-                f"the output has shape {shape_text(out_shape)}"
+                f"the seed for {g.expr(out)} has shape {shape_text(np.shape(seed), 'x')}, "
+                f"the output has shape {shape_text(out_shape, 'x')}"
             )
         seed = float(seed) if out_shape == () else np.asarray(seed, dtype=float)
         computed = adjoints(g, seed, check=False)  # the last step's gs.grad checks
@@ -524,9 +526,9 @@ class _ForwardModeBuilder(_Builder):
         entries = size * sum(int(np.prod(g.shape_of(n))) for n in range(g.input_node(wrt), len(g)))
         if entries > TANGENT_LIMIT:
             raise SizeLimitError(
-                f"forward mode with respect to {wrt} ({shape_text(in_shape)}) would carry "
+                f"forward mode with respect to {wrt} ({shape_text(in_shape, 'x')}) would carry "
                 f"{entries:,} tangent entries (every ∂u/∂{wrt} in full), more than "
-                f"{TANGENT_LIMIT:,}; give direction= of shape {shape_text(in_shape)}"
+                f"{TANGENT_LIMIT:,}; give direction= of shape {shape_text(in_shape, 'x')}"
             )
         columns = [tangents(g, wrt, basis.reshape(in_shape), check=False) for basis in np.eye(size)]
         return [None if columns[0][n] is None else

@@ -42,7 +42,7 @@ import numpy as np
 from graphstep.errors import InputError
 from graphstep.graph import Graph
 from graphstep.steps.table import node_table
-from graphstep.text import WordEnum
+from graphstep.text import WordEnum, pretty
 
 __all__ = [
     "Mode", "StepKind", "MODES", "STEP_PATH_LIMIT", "TANGENT_LIMIT", "Edge",
@@ -194,9 +194,9 @@ class Step:
     >>> import graphstep as gs
     >>> step = gs.steps(gs.parse("x * exp(x**2)", x=1.5), "paths").steps[1]
     >>> str(step.kind), step.title, round(step.result, 2), step.focus_nodes
-    ('path', 'path 2 of 2', 52.18, (4, 3, 2, 0))
+    ('path', 'path 2 of 2', 52.18, (4, 0))
     >>> step.text
-    'path 2 of 2 (u3 ← u2 ← u1 ← x): 1 · x · exp(u1) · 2·x = 1 · 1.5 · 9.488 · 3 = 42.69; sum so far 52.18'
+    'u3 ← x: 1 · u2 = 1 · 9.488 = 9.488; sum so far 52.18'
     """
 
     mode: Mode
@@ -264,7 +264,7 @@ class Step:
         elif self.mode is Mode.FORWARD_MODE:
             extra = ("tangent", self.tangents)
         table = node_table(self.graph, self.values, self.focus_nodes, self.focus_edges, extra)
-        return f"{self.text}\n{table}"
+        return f"{pretty(self.text)}\n{table}"
 
     __repr__ = __str__
 

@@ -9,7 +9,8 @@ neighbours.
 >>> print(node_table(g, {0: 0.0, 1: 0.0}, focus_nodes=(1, 0), extra=("adjoint", {1: 1.0})))
 node  expr    value  adjoint
 · x   x       0
-▶ u1  sin(x)  0      1
+▶ u₁  sin(x)  0      1
+(▶ the node this step is about, · the other nodes it uses)
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graphstep.graph import Graph
-from graphstep.text import describe_value, ellipsize
+from graphstep.text import describe_value, ellipsize, pretty
 
-__all__ = ["node_table", "TABLE_ROWS"]
+__all__ = ["node_table", "TABLE_ROWS", "LEGEND"]
 
 #: Graphs with at most this many nodes print every node in the step table.
 TABLE_ROWS = 24
+#: The line under a table that marks nodes, explaining the marks.
+LEGEND = "(▶ the node this step is about, · the other nodes it uses)"
 
 
 def _cell(v: Any, width: int = 30) -> str:
@@ -46,7 +49,8 @@ def node_table(
     values : Mapping
         The values known at this step, by node id (other nodes show an empty cell).
     focus_nodes : sequence of int
-        The step's focus: its first node is marked ``▶``, the others ``·``.
+        The step's focus: its first node is marked ``▶``, the others ``·``; a table with
+        marks ends with :data:`LEGEND`.
     focus_edges : sequence of (tail, head, pos)
         The step's edges; with more than :data:`TABLE_ROWS` nodes, their ends are shown.
     extra : (str, Mapping), optional
@@ -62,10 +66,11 @@ def node_table(
     >>> import graphstep as gs
     >>> g = gs.parse("x * y", x=2.0, y=3.0)
     >>> print(node_table(g, {0: 2.0, 1: 3.0}, focus_nodes=(0,)))
-    node  expr   value
-    ▶ x   x      2
-      y   y      3
-      u1  x * y
+    node  expr  value
+    ▶ x   x     2
+      y   y     3
+      u₁  x·y
+    (▶ the node this step is about, · the other nodes it uses)
     """
     n = len(g)
     if n <= TABLE_ROWS:
@@ -83,7 +88,7 @@ def node_table(
     lines = []
     for node in rows:
         mark = "▶" if focus_nodes and node == focus_nodes[0] else ("·" if node in focus else " ")
-        cells = [f"{mark} {g.label(node)}", ellipsize(g.expr(node), 30),
+        cells = [f"{mark} {pretty(g.label(node))}", ellipsize(pretty(g.expr(node)), 30),
                  _cell(values[node]) if node in values else ""]
         if extra is not None:
             known = extra[1]
@@ -94,4 +99,6 @@ def node_table(
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in lines]
     if len(rows) < n:
         out.append(f"(showing {len(rows)} of {n} nodes: the focus and its neighbours)")
+    if focus:
+        out.append(LEGEND)
     return "\n".join(out)

@@ -11,6 +11,7 @@ import graphstep as gs
 from graphstep.build import trace
 from graphstep.build.trace import TRACED, Var, apply, precedence
 from graphstep.errors import InputError
+from graphstep.gallery.examples import EXAMPLES
 from graphstep.ops.table import FUNCTIONS, OPERATORS, OPS
 
 
@@ -146,3 +147,18 @@ def test_tracing_matches_parsing_for_tensor_ops():
     assert traced.value == pytest.approx(parsed.value, rel=1e-14)
     for k in ("A", "v"):
         assert_close(gs.grad(traced, k), gs.grad(parsed, k), 1e-14, 1e-14)
+
+
+def test_a_scalar_constant_stays_scalar_and_its_broadcast_is_a_node():
+    x = np.arange(12.0).reshape(4, 3)
+    for g in (gs.parse("x^2", x=x), gs.graph(gs.var("x", x) ** 2)):
+        const = g.labels.index("2")
+        assert g.op(const) == "const" and g.shape_of(const) == ()
+        assert g.nx.nodes[const]["value"] == 2.0 and g.nx.nodes[const]["shape"] == ()
+        (user,) = [h for t, h, _ in g.edges() if t == const]
+        assert g.op(user) == "broadcast" and g.shape_of(user) == (4, 3)
+        np.testing.assert_array_equal(g.value_of(g.output), x**2)
+        np.testing.assert_array_equal(gs.jacobian(g, "x"), np.diag(2 * x.ravel()))
+        assert g.formula(g.output, 0) == "2·x"  # the formula reads the constant through its broadcast
+    g = EXAMPLES["outer-product"].graph()  # seed 003: sum((t - M @ x)^2)
+    assert "2" in g.labels and g.shape_of(g.labels.index("2")) == ()

@@ -59,4 +59,4 @@ def test_constant_text():
     assert constant_text(2.0) == "2" and constant_text(0.5) == "0.5"
     assert constant_text(np.array([1.0, 2.0])) == "[1, 2]"
     assert constant_text(np.zeros((3, 2))) == "0"  # a constant array shows its one value
-    assert constant_text(np.arange(6.0).reshape(3, 2)) == "const 3x2"
+    assert constant_text(np.arange(6.0).reshape(3, 2)) == "const 3×2"

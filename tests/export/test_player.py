@@ -120,3 +120,17 @@ def test_player_of_200_steps_on_200_nodes_stays_under_the_limit():
     page = export.player_html(s200)
     assert len(page.encode("utf-8")) < export.PLAYER_LIMIT
     assert page.count("<svg") == 1
+
+
+def test_the_picture_scales_to_its_column_and_has_zoom_controls(xexp):
+    shared = export.layout(gs.steps(xexp, "reverse"))
+    html_text = player.fragment(shared, "zp")
+    svg = re.search(r"<svg [^>]*>", html_text).group(0)
+    width = float(re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+)', svg).group(1))
+    # as wide as the column, never past the natural size, the height following the viewBox;
+    # no min-width (it made wide graphs scroll sideways out of sight)
+    style = re.search(r'style="width:100%;max-width:([\d.]+)pt;height:auto"', svg)
+    assert style and float(style.group(1)) == pytest.approx(width, abs=1) and "min-width" not in svg
+    for button in ("gs-zoom-out", "gs-zoom-fit", "gs-zoom-in", "gs-open"):
+        assert html_text.count(f'class="{button}"') == 1
+    assert '<span class="gs-level"' in html_text and '<span class="gs-scaled">' in html_text

@@ -29,7 +29,7 @@ def _value(e: Expr):
     (m.power(A, 2), "A²", "A^{2}", np.arange(6.0).reshape(2, 3) ** 2),
     (m.indicator(A, ">", m.const(2.0)), "[A > 2]", "[A > 2]", np.arange(6.0).reshape(2, 3) > 2),
     (m.sum_keep(A, -1), "sum(A, axis=-1)", r"\textstyle\sum_{\text{axis }-1} A", [[3.0], [12.0]]),
-    (m.reshape(A, (3, 2)), "reshape(A, 3x2)", r"\operatorname{reshape}_{3\times 2}\left(A\right)",
+    (m.reshape(A, (3, 2)), "reshape(A, 3×2)", r"\operatorname{reshape}_{3\times 2}\left(A\right)",
      np.arange(6.0).reshape(3, 2)),
     (m.index(A, 1, (3,)), "A[1]", "A_{[1]}", [3.0, 4.0, 5.0]),
     (m.matmul(A, m.transpose(B)), "A Bᵀ", r"A\,B^{\top}", np.arange(6.0).reshape(2, 3) @ np.ones((3, 2))),

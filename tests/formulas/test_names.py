@@ -21,8 +21,8 @@ def test_latex_names():
 def test_bar_notation_for_the_stepper():
     g = gs.parse("sum(X @ W)", X=np.ones((4, 3)), W=np.ones((3, 2)))
     assert mx.adjoint_sentence(g, 2, 1, notation="bar") == (
-        "u1 = X @ W. As scalars ∂u1/∂W = X; ū1 is 4x2 and X is 4x3, "
-        "so W̄ = Xᵀ ū1 (3x4 times 4x2), 3x2 like W.")
+        "u1 = X @ W. As scalars ∂u1/∂W = X; ū1 is 4×2 and X is 4×3, "
+        "so W̄ = Xᵀ ū1 (3×4 times 4×2), 3×2 like W.")
     assert all("G_" not in s for s in mx.adjoint_sentences(g, notation="bar").values())
     assert mx.adjoint_name("u1") == "G_u1"  # the default outside such a call
     assert mx.adjoint_sentence(g, 2, 1).count("G_") == 3

@@ -40,10 +40,10 @@ def test_every_structural_op_has_its_own_sentence():
 def test_reshape_and_stack_sentences():
     g = gs.parse("sum(reshape([v, w], (4,)))", v=np.ones(2), w=np.ones(2))
     sentences = adjoint_sentences(g)
-    assert sentences[(2, 1)] == "u1 = [v, w]. w is entry 1 of u1 (2x2): G_w = G_u1[1], (2,) like w."
+    assert sentences[(2, 1)] == "u1 = [v, w]. w is entry 1 of u1 (2×2): G_w = G_u1[1], (2,) like w."
     assert sentences[(3, 0)] == (
-        "u2 = reshape(u1, (4,)). The same numbers in another shape: G_u1 = reshape(G_u2, 2x2), "
-        "2x2 like u1.")
+        "u2 = reshape(u1, (4,)). The same numbers in another shape: G_u1 = reshape(G_u2, 2×2), "
+        "2×2 like u1.")
 
 
 @pytest.mark.parametrize("text, values", CASES[:3])
@@ -72,23 +72,23 @@ def test_seed_001_score_equals_XW_plus_b_in_words():
     N, D, C = 4, 3, 2
     g = gs.parse("sum((X @ W + b - Y)^2)", X=randn(N, D), W=randn(D, C), b=randn(C), Y=randn(N, C))
     assert mx.adjoint_sentence(g, *edge(g, "u1", "W")) == (
-        "u1 = X @ W. As scalars ∂u1/∂W = X; G_u1 is 4x2 and X is 4x3, "
-        "so G_W = Xᵀ G_u1 (3x4 times 4x2), 3x2 like W.")
+        "u1 = X @ W. As scalars ∂u1/∂W = X; G_u1 is 4×2 and X is 4×3, "
+        "so G_W = Xᵀ G_u1 (3×4 times 4×2), 3×2 like W.")
     assert mx.adjoint_sentence(g, *edge(g, "u1", "X")) == (
-        "u1 = X @ W. As scalars ∂u1/∂X = W; G_u1 is 4x2 and W is 3x2, "
-        "so G_X = G_u1 Wᵀ (4x2 times 2x3), 4x3 like X.")
+        "u1 = X @ W. As scalars ∂u1/∂X = W; G_u1 is 4×2 and W is 3×2, "
+        "so G_X = G_u1 Wᵀ (4×2 times 2×3), 4×3 like X.")
     assert mx.adjoint_sentence(g, *edge(g, "u2", "b")) == (
-        "b (2,) is broadcast to 4x2, so each entry of b is used 4 times; as scalars ∂u2/∂b = 1, "
-        "and the uses add up: G_b = 1_4ᵀ G_u2 (1x4 times 4x2), (2,) like b.")
+        "b (2,) is broadcast to 4×2, so each entry of b is used 4 times; as scalars ∂u2/∂b = 1, "
+        "and the uses add up: G_b = 1_4ᵀ G_u2 (1×4 times 4×2), (2,) like b.")
 
 
 def test_seed_003_outer_product_in_words():
     g = gs.parse("sum((t - M @ x)^2)", t=randn(3), M=randn(3, 2), x=randn(2))
     assert mx.adjoint_sentence(g, *edge(g, "u1", "M")) == (
         "u1 = M @ x. As scalars ∂u1/∂M = x; G_u1 is (3,) and x is (2,), "
-        "so G_M = G_u1 xᵀ, an outer product, 3x2 like M.")
+        "so G_M = G_u1 xᵀ, an outer product, 3×2 like M.")
     assert mx.adjoint_sentence(g, *edge(g, "u1", "x")) == (
-        "u1 = M @ x. As scalars ∂u1/∂x = M; G_u1 is (3,) and M is 3x2, so G_x = Mᵀ G_u1, (2,) like x.")
+        "u1 = M @ x. As scalars ∂u1/∂x = M; G_u1 is (3,) and M is 3×2, so G_x = Mᵀ G_u1, (2,) like x.")
 
 
 def test_seed_000_activation_and_reduction_sentences():
@@ -96,25 +96,25 @@ def test_seed_000_activation_and_reduction_sentences():
     assert mx.adjoint_sentence(g, *edge(g, "u2", "u1")) == (
         "u2 = sigmoid(u1). It acts entry by entry, so its Jacobian diag(u2·(1 - u2)) is diagonal: "
         "as scalars ∂u2/∂u1 = u2·(1 - u2), and G_u1 = G_u2 ⊙ u2 ⊙ (1 - u2) is an elementwise "
-        "product, 5x4 like u1.")
-    assert mx.adjoint_sentence(g, *edge(g, "u7", "u6")) == (
-        "u7 = sum(u6). It adds up all 10 entries of u6: as scalars ∂u7/∂u6 = 1 for each entry, "
-        "so G_u6 = G_u7: G_u7 (scalar) copied back to every entry it came from, 5x2 like u6.")
+        "product, 5×4 like u1.")
+    assert mx.adjoint_sentence(g, *edge(g, "u8", "u7")) == (  # u6 = broadcast(2), the scalar exponent's
+        "u8 = sum(u7). It adds up all 10 entries of u7: as scalars ∂u8/∂u7 = 1 for each entry, "
+        "so G_u7 = G_u8: G_u8 (scalar) copied back to every entry it came from, 5×2 like u7.")
     assert mx.adjoint_sentence(g, *edge(g, "u5", "Y")) == (
-        "u5 = u4 - Y. As scalars ∂u5/∂Y = -1, the same for every entry, so G_Y = -G_u5, 5x2 like Y.")
+        "u5 = u4 - Y. As scalars ∂u5/∂Y = -1, the same for every entry, so G_Y = -G_u5, 5×2 like Y.")
 
 
 @pytest.mark.parametrize("expression, values, head, tail, expected", [
     ("sum(mean(A, axis=0) * v)", dict(A=np.ones((3, 4)), v=np.ones(4)), "u1", "A",
      "u1 = mean(A, axis=0). It averages A along axis 0 (3 entries each time): as scalars "
      "∂u1/∂A = 1/3 for each entry, so G_A = (1_3 G_u1ᵀ)/3: G_u1 (4,) copied back to every "
-     "entry it came from, 3x4 like A."),
+     "entry it came from, 3×4 like A."),
     ("sum(A.T @ v)", dict(A=np.ones((3, 4)), v=np.ones(3)), "u1", "A",
-     "u1 = A.T. The entries only move: G_A = G_u1ᵀ, 3x4 like A."),
+     "u1 = A.T. The entries only move: G_A = G_u1ᵀ, 3×4 like A."),
     ("sum(reshape(v, (2, 2)))", dict(v=np.ones(4)), "u1", "v",
      "u1 = reshape(v, (2, 2)). The same numbers in another shape: G_v = reshape(G_u1, (4,)), (4,) like v."),
     ("sum([v, u] * K)", dict(v=np.ones(2), u=np.ones(2), K=np.ones((2, 2))), "u1", "u",
-     "u1 = [v, u]. u is entry 1 of u1 (2x2): G_u = G_u1[1], (2,) like u."),
+     "u1 = [v, u]. u is entry 1 of u1 (2×2): G_u = G_u1[1], (2,) like u."),
     ("sum(softmax(z) * t)", dict(z=np.arange(3.0), t=np.ones(3)), "u1", "z",
      "u1 = softmax(z, axis=-1). Softmax couples the entries along axis -1: its Jacobian "
      "diag(u1) - u1·u1ᵀ is not diagonal, so G_z = u1 ⊙ (G_u1 - sum(G_u1 ⊙ u1, axis=-1)), (3,) like z."),
@@ -125,7 +125,7 @@ def test_seed_000_activation_and_reduction_sentences():
      "u1 = dot(w, x). As scalars ∂u1/∂w = x; G_u1 is a scalar and x is (3,), so G_w = G_u1·x, (3,) like w."),
     ("sum(w @ A)", dict(w=np.ones(3), A=np.ones((3, 2))), "u1", "A",
      "u1 = w @ A. As scalars ∂u1/∂A = w; G_u1 is (2,) and w is (3,), so G_A = w G_u1ᵀ, an outer "
-     "product, 3x2 like A."),
+     "product, 3×2 like A."),
 ])
 def test_sentences_for_structural_ops(expression, values, head, tail, expected):
     g = gs.parse(expression, **values)
@@ -158,6 +158,6 @@ def test_every_tensor_edge_gets_a_sentence_with_its_shapes():
 
 def test_sentence_for_a_constant_and_a_bad_position():
     g = gs.parse("sum(v * 2)", v=np.ones(3))
-    assert mx.adjoint_sentence(g, 2, 1) == "2 is a constant: it takes no gradient."
+    assert mx.adjoint_sentence(g, 2, 0) == "2 is a constant: it takes no gradient."  # 2 -> broadcast(2)
     with pytest.raises(gs.InputError, match="has no argument 5"):
         mx.adjoint_sentence(g, 2, 5)

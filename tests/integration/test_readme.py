@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import graphstep as gs
+from graphstep.gallery.examples import EXAMPLES
 
 README = Path(__file__).resolve().parent.parent.parent / "README.md"
 
@@ -28,22 +29,38 @@ def test_readme_examples_run_in_order(tmp_path, monkeypatch, capsys):
     for block in python_blocks():
         exec(compile(block, str(README), "exec"), namespace)  # our own README, not user text
     printed = capsys.readouterr().out
+    assert "52.1825470999" in printed  # gs.grad of the five-line example
     assert "u3 ← u2 ← u1 ← x: x · exp(u1) · 2·x = 42.6948" in printed
     assert "∂L/∂W1 = Xᵀ (G_u2 ⊙ u2 ⊙ (1 - u2))" in printed
     assert "G_W1 = Xᵀ G_u1" in printed
-    for name in ("graph.svg", "player.html", "paths.gif"):
+    written = ["x-exp-x2.svg", "x-exp-x2-paths.gif", "player.html", "paths.gif", "outer-product.svg"]
+    for name in written:
         assert (tmp_path / name).stat().st_size > 0
-    svg = (tmp_path / "graph.svg").read_text(encoding="utf-8")
-    assert "</svg>" in svg and "9.488" in svg  # e^{x^2} at x = 1.5, on u2 and its edge
+    svg = (tmp_path / "x-exp-x2.svg").read_text(encoding="utf-8")
+    assert "</svg>" in svg and "9.488" in svg and "52.18" in svg  # e^(x²) and the adjoint of x
     assert "<svg" in (tmp_path / "player.html").read_text(encoding="utf-8")
+    assert {p.stem for p in tmp_path.glob("*.svg")} == set(EXAMPLES)  # both README names included
     from PIL import Image
 
-    n_steps = len(gs.steps(namespace["g"], mode="paths"))
+    n_steps = len(gs.steps(gs.parse("x * exp(x^2)", x=1.5), mode="paths"))
     with Image.open(tmp_path / "paths.gif") as gif:
         assert gif.format == "GIF" and gif.n_frames == n_steps
+    with Image.open(tmp_path / "x-exp-x2-paths.gif") as gif:
+        assert gif.n_frames == 3  # two paths and their sum
     frames = sorted((tmp_path / "frames").iterdir())
     assert len(frames) == n_steps and all(f.suffix == ".svg" for f in frames)
     assert "path 2 of 2" in frames[1].read_text(encoding="utf-8")
+
+
+def test_readme_first_screen_is_for_a_newcomer():
+    text = README.read_text(encoding="utf-8")
+    first_screen = text[:text.index("## Install")]
+    for needed in ("make demo", "make test", "```python", "![", "gs.parse(", "gs.grad("):
+        assert needed in first_screen
+    block = re.search(r"```python\n(.*?)```", first_screen, flags=re.S)[1]
+    assert len([line for line in block.splitlines() if line.strip()]) <= 6
+    for jargon in ("seed 0", "seed gallery", "../shared", "slides", "lecture"):
+        assert jargon not in text.lower(), jargon
 
 
 def test_readme_numbers():

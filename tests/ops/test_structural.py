@@ -105,5 +105,5 @@ def test_adjoint_rules_and_sentences_text():
     assert (adjoint_rule(gs.parse("softmax(v)", v=np.array([1.0, 3.0])), 1, 0).text()
             == "u1 ⊙ (G_u1 - sum(G_u1 ⊙ u1, axis=-1))")
     sentence = " ".join(adjoint_sentence(g, 2, 1).split())
-    assert sentence == ("u1 = X @ W. As scalars ∂u1/∂W = X; G_u1 is 4x2 and X is 4x3, so G_W = Xᵀ G_u1 "
-                        "(3x4 times 4x2), 3x2 like W.")
+    assert sentence == ("u1 = X @ W. As scalars ∂u1/∂W = X; G_u1 is 4×2 and X is 4×3, so G_W = Xᵀ G_u1 "
+                        "(3×4 times 4×2), 3×2 like W.")

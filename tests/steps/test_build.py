@@ -90,7 +90,8 @@ def test_full_tangents_of_a_tensor_input_are_the_whole_jacobians():
 def test_paths_steps_sum_to_the_gradient(g):
     walk = build_steps(g, "paths")
     products = [step.product for step in walk if step.kind is StepKind.PATH]
-    assert products == pytest.approx([E, 2 * X * X * E], rel=1e-12)
+    # from x up, edge by edge: via u1 first, as x̄ = ū1 · 2·x + ū3 · u2 adds them
+    assert products == pytest.approx([2 * X * X * E, E], rel=1e-12)
     assert walk.steps[-1].result == pytest.approx(sum(products), rel=1e-12)
 
 
@@ -134,18 +135,24 @@ def test_paths_of_x_exp_x2(g):
     s = gs.steps(g, "paths")
     assert [step.kind for step in s] == ["path", "path", "result"]
     first, second, last = s.steps
-    assert first.product == pytest.approx(E)
-    assert second.product == pytest.approx(2 * X**2 * E)
-    assert first.result == pytest.approx(E)
+    assert first.product == pytest.approx(2 * X**2 * E)
+    assert second.product == pytest.approx(E)
+    assert first.result == pytest.approx(2 * X**2 * E)
+    # the caption does not repeat the title, and sums in the order of x's adjoint
+    assert first.title == "path 1 of 2" and first.text.startswith("u3 ← u2 ← u1 ← x: 1 · x · exp(u1)")
+    assert second.text.startswith("u3 ← x: 1 · u2") and "path" not in second.text
+    assert "= 42.69 + 9.488 = 52.18" in last.text
+    assert "= 14.23 · 3 + 1 · 9.488 = 52.18" in gs.steps(g, "reverse").steps[-2].text
     assert last.result == pytest.approx(E * (2 * X**2 + 1))  # 52.18, not the slide's e^{x^2}
     assert last.result == pytest.approx(gs.grad(g, "x"), rel=1e-12)
-    assert second.text == ("path 2 of 2 (u3 ← u2 ← u1 ← x): 1 · x · exp(u1) · 2·x = "
-                           "1 · 1.5 · 9.488 · 3 = 42.69; sum so far 52.18")
-    assert "9.488 + 42.69 = 52.18" in last.text and "gs.grad" in last.text and "agree" in last.text
+    assert first.text == ("u3 ← u2 ← u1 ← x: 1 · x · exp(u1) · 2·x = "
+                          "1 · 1.5 · 9.488 · 3 = 42.69; sum so far 42.69")
+    assert second.text == "u3 ← x: 1 · u2 = 1 · 9.488 = 9.488; sum so far 52.18"
+    assert "gs.grad" in last.text and "agree" in last.text
     # the highlight is exactly the path
-    assert second.focus_nodes == (4, 3, 2, 0)
-    assert set(second.focus_edges) == {(0, 2, 0), (2, 3, 0), (3, 4, 1)}
-    assert first.focus_edges == ((0, 4, 0),)
+    assert first.focus_nodes == (4, 3, 2, 0)
+    assert set(first.focus_edges) == {(0, 2, 0), (2, 3, 0), (3, 4, 1)}
+    assert second.focus_edges == ((0, 4, 0),)
     assert all(step.wrt == "x" for step in s)
 
 
@@ -158,7 +165,8 @@ def test_paths_every_input_in_turn_and_one_input():
     assert results[0].result == pytest.approx(6 * 1.0 * (2 * 2.0 + 7))
     assert results[1].result == pytest.approx(6 * 1.0**2)
     assert len(s) == gs.count_paths(g, "x") + gs.count_paths(g, "y") + 2
-    assert s.current.text.startswith("∂u5/∂x, path 1 of 1 (u5 ← u2 ← u1 ← x): 1 · u4 · 3 · 2·x")
+    assert s.current.title == "∂u5/∂x, path 1 of 1"
+    assert s.current.text.startswith("u5 ← u2 ← u1 ← x: 1 · u4 · 3 · 2·x")  # not the title again
     only_y = gs.steps(g, "paths", wrt="y")
     assert [step.wrt for step in only_y] == ["y", "y"]
     assert only_y.steps[-1].result == pytest.approx(6.0)
@@ -394,28 +402,28 @@ def test_tensor_steps_show_shapes():
     example = EXAMPLES["affine-broadcast-bias"]
     g = example.graph()
     forward = gs.steps(g, "forward")
-    assert forward.steps[0].text.startswith("Given inputs: X = 4x3 array")
-    assert "constants: 0.5, 2 (4x2)" in forward.steps[0].text
-    assert "u1 = X @ W, where X is 4x3, W is 3x2: 4x2 array" in texts(forward)[1]
-    assert "u2 = b broadcast from (2,) to 4x2" in texts(forward)[2]
+    assert forward.steps[0].text.startswith("Given inputs: X = 4×3 array")
+    assert forward.steps[0].text.endswith("constants: 0.5, 2")  # the scalar 2 stays a scalar
+    assert "u1 = X @ W, where X is 4×3, W is 3×2: 4×2 array" in texts(forward)[1]
+    assert "u2 = b broadcast from (2,) to 4×2" in texts(forward)[2]
     local = gs.steps(g, "local")
     by_edge = {step.focus_edges[0]: step.text for step in local}
     matmul_w = by_edge[(2, 3, 1)]
-    assert "∂u1/∂W = I_2 ⊗ X" in matmul_w and "4x2 ← 3x2" in matmul_w and "8x6" in matmul_w
-    assert "4x2 ← (2,)" in by_edge[(4, 5, 0)]
-    assert "W̄ = Xᵀ ū1 (3x4 times 4x2), 3x2 like W" in matmul_w  # the dimension analysis
+    assert "∂u1/∂W = I_2 ⊗ X" in matmul_w and "4×2 ← 3×2" in matmul_w and "8×6" in matmul_w
+    assert "4×2 ← (2,)" in by_edge[(4, 5, 0)]
+    assert "W̄ = Xᵀ ū1 (3×4 times 4×2), 3×2 like W" in matmul_w  # the dimension analysis
     assert all(g.op(edge[0]) != "const" for edge in by_edge)
     reverse = gs.steps(g, "reverse")
     by_node = {step.focus_nodes[0]: step for step in reverse if step.kind == "adjoint"}
     w_step = by_node[g.node("W")]
-    assert w_step.text.startswith("W̄ = ū1 · (I_2 ⊗ X) = 3x2 [[")
-    assert "3x2" in w_step.text and "4x2" in w_step.text and "W̄ = Xᵀ ū1" in w_step.text
+    assert w_step.text.startswith("W̄ = ū1 · (I_2 ⊗ X) = 3×2 [[")
+    assert "3×2" in w_step.text and "4×2" in w_step.text and "W̄ = Xᵀ ū1" in w_step.text
     b_step = by_node[g.node("b")]
     assert b_step.result.shape == (2,)
     assert close(b_step.result, example.expected(g)["b"])  # the column sums of dL/dscore
     assert close(w_step.result, example.expected(g)["W"])
     paths = gs.steps(g, "paths", wrt="W")
-    assert "Jacobians along scalar ← scalar ← 4x2 ← 4x2 ← 4x2 ← 4x2 ← 3x2" in paths.steps[0].text
+    assert "Jacobians along scalar ← scalar ← 4×2 ← 4×2 ← 4×2 ← 4×2 ← 3×2" in paths.steps[0].text
 
 
 def test_tensor_reverse_on_matrix_examples():

@@ -76,7 +76,8 @@ def test_a_step_without_a_graph_prints_its_text_and_with_one_its_table():
     assert str(step) == ("x̄ = 1\n"
                          "node  expr    value  adjoint\n"
                          "▶ x   x       0      1\n"
-                         "· u1  sin(x)  0      1")
+                         "· u₁  sin(x)  0      1\n"
+                         "(▶ the node this step is about, · the other nodes it uses)")
     tangent = dataclasses.replace(step, mode="forward-mode", tangents={0: 1.0})
     assert str(tangent).splitlines()[1:3] == ["node  expr    value  tangent", "▶ x   x       0      1"]
 

@@ -53,4 +53,4 @@ def test_pieces_that_read_the_graph():
     assert apply_op(gs.parse("x^2", x=-1.5), 2, ["-1.5", "2"]) == "(-1.5)^2"  # a negative base
     assert use_note(g, 0, 1, 0) == " (use 1 of 2 of x in u1: each use is its own edge)"
     assert use_note(gs.parse("x * y", x=1.0, y=2.0), 0, 2, 0) == ""
-    assert shape_of(gs.parse("sum(M)", M=np.ones((3, 2))), 0) == "3x2"
+    assert shape_of(gs.parse("sum(M)", M=np.ones((3, 2))), 0) == "3×2"

@@ -34,7 +34,86 @@
     counter.textContent = "step " + (k + 1) + " of " + n;
     follow();
   }
-  var picture = root.querySelector(".gs-picture");
+  var picture = root.querySelector(".gs-picture"), svg = picture.querySelector("svg");
+  var level = root.querySelector(".gs-level"), scaled = root.querySelector(".gs-scaled");
+  var box0 = svg && svg.viewBox && svg.viewBox.baseVal;
+  var naturalW = box0 && box0.width ? box0.width * 4 / 3 : 0;  // viewBox units are points
+  var naturalH = box0 && box0.height ? box0.height * 4 / 3 : 0;
+  var zoom = 0;  // 0: fit the column; else the size relative to the natural size
+  var style0 = svg ? svg.getAttribute("style") : null;
+  function scale() {  // the drawing keeps its aspect ratio inside the element's box
+    var r = svg.getBoundingClientRect();
+    return naturalW ? Math.min(r.width / naturalW, r.height / naturalH) : 1;
+  }
+  function fitScale() {
+    if (style0 === null) { svg.removeAttribute("style"); } else { svg.setAttribute("style", style0); }
+    picture.classList.remove("gs-zoomed");
+    return scale();
+  }
+  function setZoom(z) {
+    if (!naturalW) { return; }
+    var cx = (picture.scrollLeft + picture.clientWidth / 2) / Math.max(1, picture.scrollWidth);
+    var cy = (picture.scrollTop + picture.clientHeight / 2) / Math.max(1, picture.scrollHeight);
+    var fit = fitScale();
+    zoom = z > fit * 1.01 ? Math.min(z, 4) : 0;
+    if (zoom) {
+      picture.classList.add("gs-zoomed");
+      svg.style.width = (naturalW * zoom).toFixed(1) + "px";
+      svg.style.height = (naturalH * zoom).toFixed(1) + "px";
+      picture.scrollLeft = cx * picture.scrollWidth - picture.clientWidth / 2;
+      picture.scrollTop = cy * picture.scrollHeight - picture.clientHeight / 2;
+    }
+    showLevel();
+  }
+  function showLevel() {
+    if (!naturalW) { return; }
+    var s = scale();
+    level.textContent = Math.round(s * 100) + "%";
+    scaled.textContent = !zoom && s < 0.99 ? "; scaled to " + Math.round(s * 100) +
+      "%: + zooms, drag pans, \u2922 opens full size" : (zoom ? "; drag to pan" : "");
+    var pan = picture.scrollWidth > picture.clientWidth + 1 || picture.scrollHeight > picture.clientHeight + 1;
+    picture.classList.toggle("gs-pannable", pan);
+  }
+  function zoomBy(f) { setZoom((zoom || scale()) * f); }
+  root.querySelector(".gs-zoom-in").onclick = function () { zoomBy(1.5); };
+  root.querySelector(".gs-zoom-out").onclick = function () { zoomBy(1 / 1.5); };
+  root.querySelector(".gs-zoom-fit").onclick = function () { setZoom(0); };
+  root.querySelector(".gs-open").onclick = function () {
+    var w = window.open("", "_blank");
+    if (!w) { return; }
+    var copy = svg.cloneNode(true);
+    copy.removeAttribute("style");
+    if (naturalW) { copy.setAttribute("width", naturalW + "px"); copy.setAttribute("height", naturalH + "px"); }
+    var d = w.document;
+    d.write('<!DOCTYPE html><meta charset="utf-8"><body style="margin:8px;font:15px system-ui,sans-serif">');
+    d.close();
+    d.title = title.textContent;
+    var holder = d.createElement("div"), note = d.createElement("p");
+    holder.id = P;  // the player's scoped style sheet (inside the SVG) then applies
+    holder.appendChild(d.importNode(copy, true));
+    note.textContent = title.textContent + ": " + text.textContent + " (step " + (cur + 1) + " of " + n + ")";
+    d.body.appendChild(holder); d.body.appendChild(note);
+  };
+  picture.addEventListener("dblclick", function () { setZoom(zoom ? 0 : 1); });
+  picture.addEventListener("wheel", function (e) {
+    if (!(e.ctrlKey || e.metaKey)) { return; }
+    e.preventDefault(); zoomBy(e.deltaY < 0 ? 1.25 : 0.8);
+  }, {passive: false});
+  var drag = null;
+  picture.addEventListener("pointerdown", function (e) {
+    if (e.pointerType === "touch" || e.button !== 0 || !picture.classList.contains("gs-pannable")) { return; }
+    drag = [e.clientX, e.clientY, picture.scrollLeft, picture.scrollTop];
+    picture.setPointerCapture(e.pointerId); picture.classList.add("gs-panning");
+  });
+  picture.addEventListener("pointermove", function (e) {
+    if (!drag) { return; }
+    picture.scrollLeft = drag[2] - (e.clientX - drag[0]);
+    picture.scrollTop = drag[3] - (e.clientY - drag[1]);
+  });
+  function endDrag() { drag = null; picture.classList.remove("gs-panning"); }
+  picture.addEventListener("pointerup", endDrag);
+  picture.addEventListener("pointercancel", endDrag);
+  if (window.ResizeObserver) { new ResizeObserver(function () { if (!zoom) { showLevel(); } }).observe(picture); }
   function follow() {  // keep the highlighted node in view when the picture scrolls
     var el = picture.querySelector(".gs-n.gs-main") || picture.querySelector(".gs-n.gs-focus");
     if (!el) { return; }
@@ -65,7 +144,11 @@
     else if (e.key === "Home") { stop(); show(0); e.preventDefault(); }
     else if (e.key === "End") { stop(); show(n - 1); e.preventDefault(); }
     else if (e.key === " " && e.target.tagName !== "BUTTON") { play.onclick(); e.preventDefault(); }
+    else if (e.key === "+" || e.key === "=") { zoomBy(1.5); e.preventDefault(); }
+    else if (e.key === "-") { zoomBy(1 / 1.5); e.preventDefault(); }
+    else if (e.key === "0") { setZoom(0); e.preventDefault(); }
   });
   root.gsShow = function (k) { stop(); show(k); };
-  show(0);
+  show(parseInt(root.getAttribute("data-start") || "0", 10));
+  showLevel();
 })();

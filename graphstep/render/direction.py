@@ -1,0 +1,190 @@
+"""``direction="auto"``: the layout direction a graph reads best in, chosen without Graphviz.
+
+The rule (:func:`auto_direction`): estimate the picture's size left to right and bottom to
+top from the graph alone, then keep left to right while it fits a page column
+(:data:`PAGE_WIDTH`) or is at most :data:`MAX_ASPECT` times as wide as it is high;
+otherwise take whichever of the two directions is nearer to a page's shape
+(:data:`PAGE_ASPECT`, in log ratio).
+
+The estimate lays the nodes out in ranks as Graphviz does: a node one rank after its
+latest argument, a leaf (input or constant) just before its first user. A rank is as
+long (along the flow) as its longest label and as wide (across) as its labels side by
+side; the edge labels into a rank form a rank of their own, as Graphviz draws them. The
+label sizes come from the texts the picture shows (title, expression, value width, edge
+formula), counted in characters and lines. It depends only on the graph and the style,
+so every frame of a player or animation has the same direction.
+
+>>> import graphstep as gs
+>>> auto_direction(gs.parse("x * exp(x^2)", x=1.5), Style())
+'LR'
+"""
+
+from __future__ import annotations
+
+import math
+
+from graphstep.graph import Graph
+from graphstep.ops.table import CONST, INPUT
+from graphstep.render.annotate import edge_formula_text, expression_text, node_title
+from graphstep.render.style import AUTO, Style
+
+__all__ = ["MAX_ASPECT", "PAGE_WIDTH", "PAGE_ASPECT", "auto_direction", "estimate_size", "resolve_direction"]
+
+#: Left to right while the estimated picture is at most this many times as wide as high.
+MAX_ASPECT = 3.0
+#: Left to right while the estimated picture is at most this wide, in font sizes (about
+#: 1000 px at 14 px: a page column shows it without shrinking the text much).
+PAGE_WIDTH = 72.0
+#: The shape a picture should come near to when left to right is too wide (width / height).
+PAGE_ASPECT = 1.6
+
+_CHAR = 0.58  # width of a character, in font sizes
+_LINE = 1.35  # height of a text line, in font sizes
+_NODE_PAD = (1.8, 0.9)  # a node's margins (width, height), in font sizes
+_NODE_GAP = 1.5  # the gap between neighbours in a rank, in font sizes
+_RANK_GAP = 2.5  # the gap between ranks, in font sizes
+_MARGIN = 3.0  # the outer pad and the spread of ranks that do not line up, in font sizes
+
+
+def _ranks(g: Graph) -> list[int]:
+    """Each node's rank: one after its latest argument; a leaf just before its first user."""
+    n = len(g)
+    rank = [0] * n
+    for node in range(n):
+        args = g.args(node)
+        if args:
+            rank[node] = 1 + max(rank[a] for a in args)
+    first_use = [math.inf] * n
+    for t, h, _ in g.edges():
+        first_use[t] = min(first_use[t], rank[h])
+    for node in range(n):
+        if not g.args(node) and first_use[node] != math.inf:
+            rank[node] = max(0, int(first_use[node]) - 1)
+    return rank
+
+
+def _node_box(g: Graph, node: int, style: Style) -> tuple[float, float]:
+    """(width in characters, height in lines) of a node's label."""
+    label, definition = node_title(g, node)
+    texts = [f"{label} = {definition}" if definition else label]
+    if style.expressions and g.op(node) not in (INPUT, CONST):
+        texts.append(expression_text(g, node, definition))
+    if style.values:
+        texts.append("x" * (8 if g.shape_of(node) == () else 22))
+    lines = len([t for t in texts if t]) + (1 if style.grad or style.adjoints else 0)
+    return float(max(len(t) for t in texts)), float(lines)
+
+
+def _edge_box(g: Graph, tail: int, head: int, pos: int, style: Style) -> tuple[float, float] | None:
+    """(width in characters, height in lines) of an edge's label, or None without one."""
+    if not style.locals or not (g.active[tail] or style.constant_edges):
+        return None
+    scalar = g.shape_of(head) == ()
+    return float(max(len(edge_formula_text(g, tail, head, pos, style)), 10 if scalar else 16)), 2.0
+
+
+def estimate_size(g: Graph, style: Style, across: bool) -> tuple[float, float]:
+    """The estimated (width, height) of the picture in font sizes.
+
+    Parameters
+    ----------
+    g : Graph
+    style : Style
+        The texts shown (values, expressions, edge formulas) and the font.
+    across : bool
+        True for left to right (ranks are columns), False for top to bottom or bottom
+        to top (ranks are rows).
+
+    Returns
+    -------
+    tuple of float
+        (width, height), in units of the font size.
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> g = gs.parse("sin(cos(tan(exp(x))))", x=0.1)
+    >>> w, h = estimate_size(g, Style(), True)
+    >>> w > 3 * h
+    True
+    """
+    rank = _ranks(g)
+    levels = max(rank) + 1 if rank else 1
+    along = [0.0] * levels  # a rank's extent along the flow
+    side = [0.0] * levels  # its extent across the flow
+    label_along = [0.0] * levels  # the rank of edge labels before rank k
+    label_side = [0.0] * levels
+
+    def sizes(width: float, lines: float) -> tuple[float, float]:
+        w, h = width * _CHAR + _NODE_PAD[0], lines * _LINE + _NODE_PAD[1]
+        return (w, h + _NODE_GAP) if across else (h, w + _NODE_GAP)
+
+    for node in range(len(g)):
+        a, s = sizes(*_node_box(g, node, style))
+        along[rank[node]] = max(along[rank[node]], a)
+        side[rank[node]] += s
+    for t, h, q in g.edges():
+        box = _edge_box(g, t, h, q, style)
+        if box is not None:
+            a, s = sizes(*box)
+            label_along[rank[h]] = max(label_along[rank[h]], a)
+            label_side[rank[h]] += s
+    length = sum(along) + sum(label_along) + _RANK_GAP * (levels - 1)
+    breadth = max(max(side), max(label_side)) + _MARGIN
+    return (length, breadth) if across else (breadth, length)
+
+
+def auto_direction(g: Graph, style: Style) -> str:
+    """The direction ``direction="auto"`` draws ``g`` in: ``"LR"`` or ``"BT"``.
+
+    Left to right while the estimated picture (:func:`estimate_size`) is at most
+    :data:`PAGE_WIDTH` font sizes wide or :data:`MAX_ASPECT` times as wide as high;
+    otherwise bottom to top (inputs at the bottom) when that is nearer to :data:`PAGE_ASPECT` in log ratio.
+
+    Parameters
+    ----------
+    g : Graph
+    style : Style
+
+    Returns
+    -------
+    str
+        ``"LR"`` or ``"BT"``.
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> chain = gs.parse("sin(cos(tan(exp(sin(cos(tan(exp(x))))))))", x=0.1)
+    >>> auto_direction(gs.parse("2*x", x=1.0), Style()), auto_direction(chain, Style())
+    ('LR', 'BT')
+    """
+    width, height = estimate_size(g, style, True)
+    if width <= PAGE_WIDTH or width <= MAX_ASPECT * height:
+        return "LR"
+    tall_w, tall_h = estimate_size(g, style, False)
+    aim = math.log(PAGE_ASPECT)
+    if abs(math.log(tall_w / tall_h) - aim) < abs(math.log(width / height) - aim):
+        return "BT"
+    return "LR"
+
+
+def resolve_direction(g: Graph, style: Style) -> str:
+    """The Graphviz ``rankdir`` of a picture: the style's direction, or the automatic one.
+
+    Parameters
+    ----------
+    g : Graph
+    style : Style
+
+    Returns
+    -------
+    str
+        One of ``"LR"``, ``"RL"``, ``"TB"``, ``"BT"``.
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> resolve_direction(gs.parse("2*x", x=1.0), Style(direction="TB"))
+    'TB'
+    """
+    return auto_direction(g, style) if style.direction == AUTO else style.direction
