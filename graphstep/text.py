@@ -199,8 +199,8 @@ def pretty(text: str) -> str:
 
 
 def overline(label: str) -> str:
-    """An adjoint's name in bar notation: ``x̄``, ``ū1``, ``W̄1``; a longer name is
-    overlined whole (``b̅o̅``).
+    """An adjoint's name in bar notation: ``x̄``, ``ū1``, ``W̄1``, ``w̄0_1_2`` (a letter and
+    its indices: the bar on the letter); a longer name is overlined whole (``b̅o̅``).
 
     Parameters
     ----------
@@ -214,10 +214,10 @@ def overline(label: str) -> str:
 
     Examples
     --------
-    >>> overline("u1"), overline("x"), len(overline("bo"))
-    ('ū1', 'x̄', 4)
+    >>> overline("u1"), overline("x"), overline("w0_1_2"), len(overline("bo"))
+    ('ū1', 'x̄', 'w̄0_1_2', 4)
     """
-    if len(label) == 1 or label[1:].isdigit():
+    if len(label) == 1 or all(ch.isdigit() or ch == "_" for ch in label[1:]):  # u1, w0_1_2
         return unicodedata.normalize("NFC", label[0] + "\u0304" + label[1:])
     return "".join(ch + "\u0305" for ch in label)
 

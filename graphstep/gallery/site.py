@@ -50,10 +50,6 @@ __all__ = ["build_demo", "build_example", "index_html", "DemoEntry", "DemoResult
 GIF_PIXELS = 1_200_000
 #: Smallest raster scale the gallery uses for a GIF (about 7 px text).
 MIN_GIF_SCALE = 0.5
-#: A left-to-right layout wider than this many times its height is tried bottom to top.
-WIDEST = 3.0
-#: The width-to-height ratio a picture should come close to (a landscape screen).
-SCREEN_ASPECT = 1.6
 #: Where ``graphstep demo`` builds when no directory is given.
 DEFAULT_DIRECTORY = "graphstep-demo"
 
@@ -249,8 +245,8 @@ def build_example(name: str, directory: str | os.PathLike, gif: bool = True) -> 
         entry.problems.append(f"the derivatives could not be computed: {error}")
     stepper = steps(g, mode=example.mode, wrt=example.wrt)
     entry.steps = len(stepper)
-    style = _landscape_style(stepper)
-    static = Style(direction=style.direction, grad=example.kind == "grad")
+    style = Style()  # direction="auto": left to right, bottom to top for long strips
+    static = Style(grad=example.kind == "grad")
     jobs: list[tuple[str, str, Callable[[Path], Any]]] = [
         ("svg", f"{name}.svg", lambda p: render(g, p, style=static)),
         ("player", f"{name}-player.html", lambda p: stepper.to_html(p, style=style)),
@@ -274,12 +270,6 @@ def build_example(name: str, directory: str | os.PathLike, gif: bool = True) -> 
 
 def _frame_size(stepper: Any, style: Any) -> tuple[float, float]:
     return backend.svg_size(export.frame_svg(stepper, 0, style=style))
-
-
-def _landscape_style(stepper: Any) -> Any:
-    """The library's own ``direction="auto"``: left to right, bottom to top for long strips
-    such as the two-layer network (see :mod:`graphstep.render.direction`)."""
-    return Style()
 
 
 def _gif_scale(stepper: Any, style: Any = None) -> float | None:
