@@ -18,6 +18,7 @@ over it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -96,8 +97,6 @@ OPTIONS = ("at", "mode", "wrt", "steps", "output", "caption", "align", "alt", "n
            "direction")
 #: Layout directions (inputs left, right, top or bottom); see :class:`graphstep.render.style.Style`.
 DIRECTIONS = ("AUTO", "LR", "RL", "TB", "BT")  # AUTO: chosen per graph
-#: Bumped whenever the files produced for the same request would change.
-_CACHE_VERSION = "2"
 _ALIGNS = ("left", "center", "right")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -230,6 +229,33 @@ def player_inline(fragment: str, figure_key: str, prefix: str) -> str:
 
 
 # --- The request ------------------------------------------------------------------------
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of graphstep's own files, part of every figure's cache key.
+
+    A documentation build reuses the pictures an earlier build made for the same
+    request; with this digest in the key, any change to graphstep (a new notation, a
+    new layout rule) redraws them instead of serving stale ones.
+
+    Returns
+    -------
+    str
+        16 hex digits, the same for the same installed graphstep.
+
+    Examples
+    --------
+    >>> len(code_fingerprint()), code_fingerprint() == code_fingerprint()
+    (16, True)
+    """
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".html", ".css", ".js") and path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 @dataclass(frozen=True)
 class Figure:
@@ -427,7 +453,7 @@ class Figure:
             ignored.add("steps")  # one file per step, named by its index: shared by any selection
         data = {k: v for k, v in asdict(self).items() if k not in ignored}
         data["_version"] = __version__
-        data["_cache"] = _CACHE_VERSION
+        data["_code"] = code_fingerprint()
         blob = json.dumps(data, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 

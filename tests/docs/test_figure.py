@@ -70,3 +70,12 @@ def test_prefix_ids_rewrites_definitions_and_references_only():
     out = embed.prefix_ids(svg, "p3-")
     assert 'id="p3-g1"' in out and 'url(#p3-g1)' in out and 'xlink:href="#p3-node1"' in out
     assert 'href="https://x.org/#frag"' in out and 'href="#other"' in out
+
+
+def test_a_change_to_graphstep_changes_every_cache_key(monkeypatch):
+    """Pictures cached by an earlier docs build are redrawn once graphstep's code changes."""
+    from graphstep.docs import figure as figure_module
+
+    before = Figure("x*x", output="svg").key()
+    monkeypatch.setattr(figure_module, "code_fingerprint", lambda: "0123456789abcdef")
+    assert Figure("x*x", output="svg").key() != before
