@@ -21,6 +21,7 @@ as each test asks for.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,9 @@ from hypothesis import settings
 
 import graphstep as gs
 from graphstep import backend
+
+# tests/support.py: helpers the test files share (``from support import check_four_ways``).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # -- hypothesis profiles -------------------------------------------------------------------
 

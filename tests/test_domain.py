@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from support import quiet_grad
 
 import graphstep as gs
 from graphstep.cli import main
@@ -30,10 +31,6 @@ def test_domain_problems_warn_with_the_node_or_raise_when_strict():
         gs.parse("ln(x)", x=2.0)  # no warning inside the domain
 
 
-def quiet_grad(g, *args):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no warning of any kind at these points
-        return gs.grad(g, *args)
 
 
 # --- derivatives out of their domain --------------------------------------------------------

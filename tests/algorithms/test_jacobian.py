@@ -8,6 +8,7 @@ import autograd.numpy as anp
 import numpy as np
 import pytest
 from autograd import jacobian as ag_jacobian
+from support import assert_close
 
 import graphstep as gs
 from graphstep.algorithms.jacobian import jacobian
@@ -75,9 +76,6 @@ def randn(*shape, scale=1.0):
     return RNG.normal(size=shape) * scale
 
 
-def assert_close(actual, expected, rtol=1e-6, atol=1e-7):
-    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float),
-                               rtol=rtol, atol=atol)
 
 
 def test_dense_form_refuses_past_the_size_limit():

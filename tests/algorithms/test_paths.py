@@ -8,6 +8,7 @@ import autograd.numpy as anp
 import numpy as np
 import pytest
 from autograd import grad as ag_grad
+from support import assert_close
 
 import graphstep as gs
 from graphstep.algorithms.paths import MAX_TABLE_PATHS, edge_matrix, paths_report, total_derivatives
@@ -125,9 +126,6 @@ def randn(*shape, scale=1.0):
     return RNG.normal(size=shape) * scale
 
 
-def assert_close(actual, expected, rtol=1e-6, atol=1e-7):
-    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float),
-                               rtol=rtol, atol=atol)
 
 
 def test_path_sum_equals_reverse_for_tensor_graphs_with_shared_nodes():

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from support import assert_close
 
 import graphstep as gs
 from graphstep.build import trace
@@ -129,9 +130,6 @@ def randn(*shape, scale=1.0):
     return RNG.normal(size=shape) * scale
 
 
-def assert_close(actual, expected, rtol=1e-6, atol=1e-7):
-    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float),
-                               rtol=rtol, atol=atol)
 
 
 A34, B42, C34 = randn(3, 4), randn(4, 2), randn(3, 4)

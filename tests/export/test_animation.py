@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
+from support import ladder as _ladder
 
 import graphstep as gs
 from graphstep import backend
@@ -61,11 +62,6 @@ def test_gif_and_apng_have_one_frame_per_step(xexp, tmp_path):
         export.to_gif(s, tmp_path / "b.gif", duration=0)
 
 
-def _ladder(rungs: int):
-    previous, current = gs.var("a", 0.9), gs.var("b", 0.7)
-    for _ in range(rungs):
-        previous, current = current, gs.sin(current) * previous
-    return gs.graph(current)
 
 
 @pytest.mark.backend

@@ -10,6 +10,7 @@ from importlib import resources
 from string import Template
 
 import pytest
+from support import ladder as _ladder
 
 import graphstep as gs
 from graphstep.export import player
@@ -105,11 +106,6 @@ def test_two_players_on_one_page_have_distinct_ids(xexp):
         export.player_html(s, prefix="1 bad")
 
 
-def _ladder(rungs: int):
-    previous, current = gs.var("a", 0.9), gs.var("b", 0.7)
-    for _ in range(rungs):
-        previous, current = current, gs.sin(current) * previous
-    return gs.graph(current)
 
 
 def test_player_of_200_steps_on_200_nodes_stays_under_the_limit():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from support import assert_close
 
 import graphstep as gs
 from graphstep.ops import jacobians as jac
@@ -21,9 +22,6 @@ def randn(*shape, scale=1.0):
 # --------------------------------------------------------------------------------------
 
 
-def assert_close(actual, expected, rtol=1e-6, atol=1e-7):
-    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float),
-                               rtol=rtol, atol=atol)
 
 
 # --------------------------------------------------------------------------------------

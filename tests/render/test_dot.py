@@ -10,6 +10,7 @@ import re
 import graphviz
 import numpy as np
 import pytest
+from support import node_line
 
 import graphstep as gs
 from graphstep.export.stepper import steps
@@ -79,9 +80,6 @@ def test_the_last_paths_step_puts_the_gradient_on_the_input():
 NBSP = "\u00a0"
 
 
-def node_line(dot: str, node: int) -> str:
-    (line,) = [ln for ln in dot.splitlines() if ln.strip().startswith(f"n{node} [")]
-    return line
 
 
 def edge_line(dot: str, tail: int, head: int, pos: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import node_line
 
 import graphstep as gs
 from graphstep.render import style as rendering
@@ -49,9 +50,6 @@ def test_with_direction():
         with_direction(bt, "up")
 
 
-def node_line(dot: str, node: int) -> str:
-    (line,) = [ln for ln in dot.splitlines() if ln.strip().startswith(f"n{node} [")]
-    return line
 
 
 def test_style_options():
