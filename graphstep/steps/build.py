@@ -18,6 +18,7 @@ by reverse accumulation: they agree
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any
 
@@ -154,7 +155,7 @@ def _need_inputs(g: Graph, mode: Mode) -> list[str]:
 # --- the builders ------------------------------------------------------------------------------
 
 
-class _Builder:
+class _Builder(ABC):
     """What every builder shares: the step list and the views of all values and local derivatives."""
 
     def __init__(self, g: Graph, mode: Mode):
@@ -164,9 +165,9 @@ class _Builder:
         self._all_values: Mapping | None = None
         self._all_locals: Mapping | None = None
 
+    @abstractmethod
     def build(self, wrt: str | None, *, direction: Any, seed: Any, path_limit: int) -> str | None:
         """Append the steps; return the input the walk is with respect to (or None)."""
-        raise NotImplementedError
 
     def add(self, text: str, title: str, kind: StepKind, **fields: Any) -> None:
         fields.setdefault("values", self.all_values())
