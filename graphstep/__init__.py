@@ -25,6 +25,7 @@ from graphstep.algorithms.paths import (
 )
 from graphstep.algorithms.reverse import adjoints, grad
 from graphstep.build.parse import parse
+from graphstep.build.scope import block
 from graphstep.build.trace import (
     TRACED,
     Var,
@@ -81,7 +82,7 @@ Stepper._repr_mimebundle_ = repr_mimebundle
 __version__ = "0.1.0"
 
 __all__ = [
-    "parse", "var", "graph", "Graph", "Var",
+    "parse", "var", "graph", "Graph", "Var", "block",
     "grad", "jacobian", "adjoints", "paths", "path_sum", "count_paths", "Path", "PathList",
     "edge_matrix", "total_derivatives",
     "tangents", "forward_derivative", "forward_grad", "gradcheck", "GradCheck", "Jacobian",

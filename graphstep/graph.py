@@ -344,6 +344,30 @@ class Graph(EdgeLocals):
         """
         return self.labels[node]
 
+    def scope(self, node: int) -> tuple[str, ...]:
+        """The blocks ``node`` was traced in (``gs.block``), outermost first; ``()`` for none.
+
+        Parameters
+        ----------
+        node : int
+            A node id, ``0 .. len(g) - 1``.
+
+        Returns
+        -------
+        tuple of str
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> x = gs.var("x", 1.0)
+        >>> with gs.block("layer1"):
+        ...     y = gs.sin(x)
+        >>> g = gs.graph(y * 2)
+        >>> [g.scope(n) for n in range(len(g))]
+        [(), ('layer1',), (), ()]
+        """
+        return self._vars[node].scope
+
     def params(self, node: int) -> Mapping[str, Any]:
         """The op parameters of ``node`` (``axis``, ``shape``...), read-only; empty when none.
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from graphstep.build.coerce import MAX_NDIM, check_ndim, coerce_number
+from graphstep.build.scope import SCOPES
 from graphstep.build.writing import constant_text, describe, expression_text, precedence
 from graphstep.errors import InputError, ShapeError
 from graphstep.ops.table import (
@@ -73,7 +74,7 @@ class Var:
     """
 
     # ``index`` is scratch space for graph construction (the node id being assigned)
-    __slots__ = ("op", "args", "value", "params", "name", "id", "depth", "text", "index")
+    __slots__ = ("op", "args", "value", "params", "name", "id", "depth", "text", "index", "scope")
     __array_ufunc__ = None  # numpy defers to Var's reflected operators
 
     def __init__(self, op: str, args: tuple, value: Any, params: dict | None = None,
@@ -85,6 +86,7 @@ class Var:
         self.name = name
         self.text = text
         self.id = next(_ids)
+        self.scope = SCOPES[-1]  # the blocks open while it is traced (gs.block)
         if not args:
             self.depth = 0
         elif len(args) == 2:
