@@ -27,6 +27,7 @@ from graphstep.ops import jacobians as jac
 from graphstep.ops import rules as r
 from graphstep.ops import shapes as sh
 from graphstep.ops import structural as st
+from graphstep.ops.composite import composite_spec
 from graphstep.ops.spec import ATOM, CONST, INPUT, Kind, Leaf, OpSpec, Param, as_value, power_text
 from graphstep.text import shape_text
 
@@ -301,5 +302,7 @@ def format_op(op: str, arg_texts: list[str], arg_precs: list[int], params: dict 
     """
     return OPS[op].write(arg_texts, arg_precs, params)
 
+
+OPS[composite_spec().name] = composite_spec()  # value and derivatives carried by the node
 
 del _op, _name

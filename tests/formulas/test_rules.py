@@ -122,5 +122,5 @@ def test_the_rule_cases_cover_every_op():
     for expression, values in RULE_CASES:
         g = gs.parse(expression, **values)
         used.update(g.op(n) for n in range(len(g)))
-    assert set(OPS) - {"stack"} <= used | {"stack"} and "stack" in used
-    assert set(OPS) <= used, set(OPS) - used
+    table = set(OPS) - {"composite"}  # the composite op carries its own derivatives, no rule
+    assert table <= used, table - used
