@@ -30,6 +30,7 @@ fuzz: $(VENV)/.installed
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider -m hypothesis tests
 	$(BIN)/python fuzz/parser.py --count 100000 --seed $(FUZZ_SEED)
 	$(BIN)/python fuzz/differential.py --scalar 2000 --tensor 500 --seed $(FUZZ_SEED)
+	$(BIN)/python fuzz/jax_differential.py --count 2000 --depth 4 --seed $(FUZZ_SEED)
 
 # The README's pictures are redrawn from the README's own code first (docs/images/make_images.py).
 docs: $(VENV)/.installed
@@ -40,6 +41,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/scalar_vs_micrograd.py
 	$(BIN)/python benchmarks/tensor_mlp.py
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/stepper.py
+	$(BIN)/python benchmarks/jax_model.py
 
 clean:
 	rm -rf $(VENV) docs/_build graphstep-demo .pytest_cache .hypothesis

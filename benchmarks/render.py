@@ -1,25 +1,42 @@
-"""Rendering benchmark: one static picture against every frame of a 100-step stepper.
+"""Rendering benchmark: big graphs against micrograd's ``draw_dot``, import time, and the
+frames of a stepper against one static render.
 
-The graph is a 200-node ladder ``u_k = sin(u_{k-1}) * u_{k-2}`` (every value is used
-twice, so the reverse stepper sums two contributions per node). It prints
+Part 1, pictures at scale (issue 11), each ratio against micrograd's ``draw_dot`` with
+system ``dot`` on the same graph in the same run:
 
-- the time of one static render (Graphviz layout + SVG) of the graph,
-- the time of all frames of 100 reverse steps on the shared layout (one Graphviz run,
-  then string operations per frame), and their ratio (the goal is at most 3x),
-- the size of the self-contained HTML player of 200 steps (the goal is under 1.5 MB),
+- a micrograd-style scalar MLP 2-16-16-1 (squared error over 1, 5 and 11 samples: 1,014,
+  3,718 and 7,774 nodes), traced with ``gs.var`` and drawn to SVG by ``gs.render``
+  (goal: <= 0.1x draw_dot at 3,718 and 7,774 nodes);
+- the 1,002-node shared-input chain ``u = sin(u*y + c)`` (goal: <= 2 s);
+- small graphs (the 2-4-4-1 MLP on one sample, 104 and 144 nodes; goal <= 1.0x);
+- peak memory of drawing a 9,998-node graph in a fresh process (goal <= 500 MB);
+- ``import graphstep`` in a fresh process (goal <= 0.15 s).
 
-for every Graphviz executable present (system ``dot`` and ``graphviz-pure``).
+Times are wall clock and CPU (this process plus the Graphviz processes it started): on a
+shared machine the CPU time is the steadier figure. ``draw_dot`` is stopped after
+:data:`COMPETITOR_TIMEOUT` seconds; its time is then a lower bound, and the ratio an
+upper bound.
 
-Run: ``.venv/bin/python benchmarks/render.py``.
+Part 2, frames (``--frames``): a 200-node ladder ``u_k = sin(u_{k-1}) * u_{k-2}``, one
+static render against all frames of 100 reverse steps on the shared layout (goal <= 3x),
+and the size of the 200-step HTML player (goal < 1.5 MB).
+
+Run: ``.venv/bin/python benchmarks/render.py [--frames] [--quick]`` (``--quick`` skips
+the 7,774-node graph).
 """
 
 from __future__ import annotations
 
 import os
+import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import graphviz
 
 import graphstep as gs
 from graphstep import backend
@@ -45,7 +62,7 @@ def best_of(repeat: int, action) -> float:
     return min(times)
 
 
-def run(kind: str, path: str) -> None:
+def run_frames(kind: str, path: str) -> None:
     os.environ[backend.ENV_VAR] = path
     g = ladder()
     all_steps = gs.steps(g, "reverse")
@@ -82,6 +99,218 @@ def run(kind: str, path: str) -> None:
           f"{gif.stat().st_size / 1024:.0f} KiB")
 
 
+
+
+# --- the competitor: micrograd's Value and draw_dot (Karpathy's micrograd, engine.py and the
+# --- trace_graph notebook), written out here because micrograd has no reliable PyPI name
+
+class Value:
+    """micrograd's scalar: data, grad, the values it was made from and the op."""
+
+    def __init__(self, data, _children=(), _op=""):
+        self.data, self.grad, self._prev, self._op = data, 0.0, set(_children), _op
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data + other.data, (self, other), "+")
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data * other.data, (self, other), "*")
+
+    def relu(self):
+        return Value(0 if self.data < 0 else self.data, (self,), "ReLU")
+
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-other)
+
+
+def trace(root):
+    """micrograd's trace: every value and edge reachable from root."""
+    nodes, edges, todo = set(), set(), [root]
+    while todo:  # the notebook recurses; a loop draws the same graph without a depth limit
+        v = todo.pop()
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))
+                todo.append(child)
+    return nodes, edges
+
+
+def draw_dot(root, rankdir="LR"):
+    """micrograd's draw_dot: record nodes with data and grad, one op node per operation."""
+    nodes, edges = trace(root)
+    dot = graphviz.Digraph(format="svg", graph_attr={"rankdir": rankdir})
+    for n in nodes:
+        uid = str(id(n))
+        dot.node(name=uid, label=f"{{ data {n.data:.4f} | grad {n.grad:.4f} }}", shape="record")
+        if n._op:
+            dot.node(name=uid + n._op, label=n._op)
+            dot.edge(uid + n._op, uid)
+    for n1, n2 in edges:
+        dot.edge(str(id(n1)), str(id(n2)) + n2._op)
+    return dot
+
+
+# --- the same scalar MLP for both -----------------------------------------------------------
+
+#: Seconds draw_dot may take before it is stopped (its time is then a lower bound).
+COMPETITOR_TIMEOUT = 900
+
+
+def mlp_loss(make, relu, samples: int, sizes=(2, 16, 16, 1)):
+    """Squared error of a scalar ReLU MLP over ``samples`` samples, neuron by neuron."""
+    rng = random.Random(0)
+    layers = []
+    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append([([make(rng.uniform(-1, 1), f"w{k}_{j}_{i}") for i in range(n_in)],
+                        make(0.0, f"b{k}_{j}")) for j in range(n_out)])
+    data_rng = random.Random(1)
+    loss = 0.0
+    for _ in range(samples):
+        acts = [data_rng.uniform(-2, 2) for _ in range(sizes[0])]
+        target = data_rng.choice([-1.0, 1.0])
+        for k, layer in enumerate(layers):
+            outs = []
+            for weights, bias in layer:
+                total = bias
+                for w, a in zip(weights, acts):
+                    total = total + w * a
+                outs.append(relu(total) if k < len(layers) - 1 else total)
+            acts = outs
+        diff = acts[0] - target
+        loss = diff * diff + loss
+    return loss
+
+
+def graphstep_mlp(samples: int, sizes=(2, 16, 16, 1)) -> gs.Graph:
+    return gs.graph(mlp_loss(lambda v, name: gs.var(name, v), gs.relu, samples, sizes))
+
+
+def micrograd_mlp(samples: int, sizes=(2, 16, 16, 1)) -> Value:
+    return mlp_loss(lambda v, name: Value(v), lambda v: v.relu(), samples, sizes)
+
+
+def shared_chain(steps: int) -> gs.Graph:
+    """``u = sin(u*y + 0.1)`` ``steps`` times: one input feeds every step."""
+    y, u = gs.var("y", 0.5), gs.var("u", 0.3)
+    for _ in range(steps):
+        u = gs.sin(u * y + 0.1)
+    return gs.graph(u)
+
+
+def _cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def timed(action, repeat: int = 1) -> tuple[float, float]:
+    """(wall, cpu) seconds of the fastest of ``repeat`` runs."""
+    best = (float("inf"), float("inf"))
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), _cpu()
+        action()
+        best = min(best, (time.perf_counter() - wall, _cpu() - cpu))
+    return best
+
+
+def time_draw_dot(root: Value, repeat: int) -> tuple[float, float, bool]:
+    """(wall, cpu, finished) of draw_dot to SVG with system dot, stopped at the timeout."""
+    best = (float("inf"), float("inf"), False)
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), _cpu()
+        source = draw_dot(root).source
+        try:
+            subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True,
+                           timeout=COMPETITOR_TIMEOUT, check=True)
+            finished = True
+        except subprocess.TimeoutExpired:
+            finished = False
+        best = min(best, (time.perf_counter() - wall, _cpu() - cpu, finished))
+        if not finished:
+            break
+    return best
+
+
+def _ratio(mine: float, theirs: float, finished: bool) -> str:
+    return f"{'<= ' if not finished else ''}{mine / theirs:.3f}x"
+
+
+def run_scale(quick: bool) -> None:
+    found = {kind: path for kind, path in backend.available_backends() if kind != "env"}
+    out = Path(tempfile.mkdtemp()) / "g.svg"
+    cases = [("MLP 2-4-4-1, 1 sample", lambda: graphstep_mlp(1, (2, 4, 4, 1)),
+              lambda: micrograd_mlp(1, (2, 4, 4, 1)), 5, "<= 1.0x"),
+             ("MLP 2-5-5-1, 1 sample", lambda: graphstep_mlp(1, (2, 5, 5, 1)),
+              lambda: micrograd_mlp(1, (2, 5, 5, 1)), 5, "<= 1.0x"),
+             ("MLP 2-16-16-1, 1 sample", lambda: graphstep_mlp(1), lambda: micrograd_mlp(1), 1, ""),
+             ("MLP 2-16-16-1, 5 samples", lambda: graphstep_mlp(5), lambda: micrograd_mlp(5), 1,
+              "<= 0.1x")]
+    if not quick:
+        cases.append(("MLP 2-16-16-1, 11 samples", lambda: graphstep_mlp(11),
+                      lambda: micrograd_mlp(11), 1, "<= 0.1x"))
+    print("pictures to SVG: graphstep (gs.render) against micrograd's draw_dot with system dot")
+    for name, ours, theirs, repeat, goal in cases:
+        g = ours()
+        print(f"  {name}: {len(g):,} nodes, {sum(1 for _ in g.edges()):,} edges")
+        base_wall, base_cpu, finished = time_draw_dot(theirs(), repeat)
+        bound = "" if finished else f" (stopped at {COMPETITOR_TIMEOUT} s)"
+        print(f"    draw_dot, system dot:     {base_wall:8.2f} s wall {base_cpu:8.2f} s cpu{bound}")
+        for kind, path in found.items():
+            os.environ[backend.ENV_VAR] = path
+            wall, cpu = timed(lambda g=g: gs.render(g, out), repeat)
+            print(f"    graphstep, {kind:14s} {wall:8.2f} s wall {cpu:8.2f} s cpu   ratio "
+                  f"{_ratio(wall, base_wall, finished)} wall, {_ratio(cpu, base_cpu, finished)} cpu"
+                  f"{'   goal ' + goal if goal else ''}")
+    g = shared_chain(250)
+    print(f"  shared-input chain u = sin(u*y + 0.1): {len(g):,} nodes (goal <= 2 s)")
+    for kind, path in found.items():
+        os.environ[backend.ENV_VAR] = path
+        wall, cpu = timed(lambda g=g: gs.render(g, out), 3)
+        print(f"    graphstep, {kind:14s} {wall:8.2f} s wall {cpu:8.2f} s cpu")
+
+
+_PEAK = """
+import resource, sys, tempfile, os
+sys.path.insert(0, {here!r})
+import render as bench
+import graphstep as gs
+g = bench.shared_chain(2499)
+gs.render(g, os.path.join(tempfile.mkdtemp(), "g.svg"))
+me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(len(g), me, child)
+"""
+
+
+def run_memory_and_import() -> None:
+    here = str(Path(__file__).resolve().parent)
+    for kind, path in backend.available_backends():
+        if kind == "env":
+            continue
+        env = dict(os.environ, **{backend.ENV_VAR: path})
+        done = subprocess.run([sys.executable, "-c", _PEAK.format(here=here)], capture_output=True,
+                              text=True, env=env, check=True)
+        nodes, me, child = done.stdout.split()
+        print(f"peak memory drawing {int(nodes):,} nodes ({kind}): python {float(me):.0f} MB, "
+              f"Graphviz {float(child):.0f} MB (goal <= 500 MB)")
+    walls = []
+    for _ in range(7):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import graphstep"], check=True)
+        walls.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    for _ in range(3):
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+    bare = (time.perf_counter() - start) / 3
+    print(f"import graphstep in a fresh process: {min(walls):.3f} s wall (best of 7; a bare "
+          f"interpreter {bare:.3f} s) (goal <= 0.15 s)")
+
+
 def main() -> int:
     found = backend.available_backends()
     if not found:
@@ -89,9 +318,12 @@ def main() -> int:
         return 1
     saved = os.environ.get(backend.ENV_VAR)
     try:
-        for kind, path in found:
-            if kind != "env":
-                run(kind, path)
+        run_memory_and_import()
+        run_scale("--quick" in sys.argv)
+        if "--frames" in sys.argv:
+            for kind, path in found:
+                if kind != "env":
+                    run_frames(kind, path)
     finally:
         if saved is None:
             os.environ.pop(backend.ENV_VAR, None)

@@ -18,7 +18,7 @@ X = np.random.default_rng(1).normal(size=(4, 3))    # N = 4, D = 3
 W = np.random.default_rng(2).normal(size=(3, 2))    # C = 2
 b = np.array([0.1, -0.2])
 Y = np.random.default_rng(5).normal(size=(4, 2))
-g = gs.parse("0.5 * sum((X @ W + b - Y)^2)", X=X, W=W, b=b, Y=Y)
+g = gs.parse("score = X @ W + b; L = 0.5 * sum((score - Y)^2)", X=X, W=W, b=b, Y=Y)
 show("value L", g.value)
 
 three_ways(g)  # every input: its paths, then path sum, reverse and forward mode

@@ -14,7 +14,7 @@ import graphstep as gs
 
 # 1. Build the graph at x = 0.7 and read off the value.
 x = 0.7
-g = gs.parse("ln(sin(x^3)^2)", x=x)
+g = gs.parse("u1 = x^3; u2 = sin(u1); u3 = u2^2; y = ln(u3)", x=x)
 show("value y", g.value)
 
 # 2. The derivative: one path, so the path sum is a single product of local derivatives.

@@ -13,7 +13,7 @@ import graphstep as gs
 
 w = np.array([0.5, -1.0, 2.0])
 x = np.array([1.0, 2.0, 3.0])
-g = gs.parse("sum(w * x)", w=w, x=x)
+g = gs.parse("u = w * x; y = sum(u)", w=w, x=x)
 show("value y", g.value)
 
 three_ways(g)  # every input: its paths, then path sum, reverse and forward mode

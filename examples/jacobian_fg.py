@@ -13,7 +13,7 @@ from _common import agree, print_paths, save_pictures, show
 import graphstep as gs
 
 x, y = 1.0, 2.0
-g = gs.parse("[3*x^2*(2*y + 7), 4*x + y^2]", x=x, y=y)
+g = gs.parse("f = 3*x^2*(2*y + 7); g = 4*x + y^2; [f, g]", x=x, y=y)
 show("value [f, g]", g.value)
 
 for name in g.inputs:

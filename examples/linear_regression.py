@@ -16,7 +16,7 @@ X = np.column_stack([np.ones(4), np.random.default_rng(16).normal(size=(4, 2))])
 th = np.array([0.5, -1.0, 2.0])
 y = np.array([1.0, 2.0, 0.0, -1.0])
 m = len(y)
-g = gs.parse("sum((X @ th - y)^2) / (2*4)", X=X, th=th, y=y)
+g = gs.parse("J = sum((X @ th - y)^2) / (2*4)", X=X, th=th, y=y)
 show("value J", g.value)
 
 three_ways(g)  # every input: its paths, then path sum, reverse and forward mode

@@ -25,7 +25,8 @@ X = rng(12).normal(size=(5, 3))             # m = 5 samples, d = 3 features
 W1 = rng(13).normal(size=(3, 4))            # n_1 = 4
 W2 = rng(14).normal(size=(4, 2))            # n_2 = 2
 Y = rng(15).uniform(size=(5, 2))
-g = gs.parse("sum((sigmoid(sigmoid(X @ W1) @ W2) - Y)^2) / 2", X=X, W1=W1, W2=W2, Y=Y)
+g = gs.parse("Z1 = sigmoid(X @ W1); Z2 = sigmoid(Z1 @ W2); J = sum((Z2 - Y)^2) / 2",
+             X=X, W1=W1, W2=W2, Y=Y)
 show("value J", g.value)
 
 three_ways(g)  # every input: its paths, then path sum, reverse and forward mode

@@ -14,7 +14,7 @@ import graphstep as gs
 w = np.array([0.5, -0.25, 1.0])
 x = np.array([1.0, 2.0, 0.5])
 b = 0.1
-g = gs.parse("max(0, dot(w, x) + b)", w=w, x=x, b=b)
+g = gs.parse("z = dot(w, x) + b; activation = max(0, z)", w=w, x=x, b=b)
 z = w @ x + b
 print(f"z = w·x + b = {z:.10g} > 0, so the neuron is active")
 show("value activation", g.value)

@@ -17,7 +17,7 @@ y = np.array([1.0, 0.0, 2.0, 0.5])
 X = np.random.default_rng(4).normal(size=(4, 3))      # N = 4 samples, 3 features
 w = np.array([0.5, -0.3, 0.8])
 b = 0.2
-g = gs.parse("mean((y - max(0, X @ w + b))^2)", y=y, X=X, w=w, b=b)
+g = gs.parse("z = X @ w + b; u = max(0, z); v = y - u; C = mean(v^2)", y=y, X=X, w=w, b=b)
 show("value C", g.value)
 
 three_ways(g)  # every input: its paths, then path sum, reverse and forward mode

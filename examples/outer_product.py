@@ -15,7 +15,7 @@ import graphstep as gs
 t = np.array([1.0, 0.0, -1.0])
 M = np.random.default_rng(3).normal(size=(3, 2))
 x = np.array([1.0, 2.0])
-g = gs.parse("sum((t - M @ x)^2)", t=t, M=M, x=x)
+g = gs.parse("y = M @ x; L = sum((t - y)^2)", t=t, M=M, x=x)
 show("value L", g.value)
 
 three_ways(g)  # every input: its paths, then path sum, reverse and forward mode

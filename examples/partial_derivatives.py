@@ -13,7 +13,7 @@ from _common import agree, save_pictures, show, three_ways
 import graphstep as gs
 
 x, y = 1.0, 2.0
-g = gs.parse("3*x^2*(2*y + 7)", x=x, y=y)
+g = gs.parse("f = 3*x^2*(2*y + 7)", x=x, y=y)
 show("value f", g.value)
 
 three_ways(g)  # every input: its paths, then path sum, reverse and forward mode

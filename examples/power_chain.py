@@ -10,7 +10,7 @@ from _common import agree, print_paths, save_pictures, show
 import graphstep as gs
 
 x = 0.5
-g = gs.parse("2*(x^2 + 9)^3", x=x)
+g = gs.parse("u = x^2 + 9; f = 2*u^3", x=x)
 show("value f", g.value)
 
 print_paths(g, "x")

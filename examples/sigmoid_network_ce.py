@@ -15,7 +15,8 @@ import graphstep as gs
 values = {"y": np.array([0.0, 1.0, 0.0]), "w2": np.array([0.7, -1.2, 0.4]),
           "w1": np.array([0.3, 0.8, -0.5]), "x": np.array([1.0, -0.5, 2.0]),
           "b1": np.array([0.1, 0.0, -0.1]), "b2": np.array([0.2, 0.1, 0.0])}
-g = gs.parse("-sum(y * log(sigmoid(w2 * sigmoid(w1 * x + b1) + b2)))", **values)
+g = gs.parse("u1 = w1 * x + b1; u2 = sigmoid(u1); u3 = w2 * u2 + b2; u4 = sigmoid(u3); "
+             "cost = -sum(y * log(u4))", **values)
 show("value cost", g.value)
 
 three_ways(g)  # every input: its paths, then path sum, reverse and forward mode

@@ -24,7 +24,8 @@ bh = rng(8).normal(size=5) * 0.1
 Wo = rng(9).normal(size=(3, 5)) * 0.5      # 3 outputs
 bo = rng(10).normal(size=3) * 0.1
 Y = rng(11).normal(size=(4, 3))
-g = gs.parse("mean((tanh(tanh(X @ Wh.T + bh) @ Wo.T + bo) - Y)^2)",
+g = gs.parse("Z_h = X @ Wh.T + bh; A_h = tanh(Z_h); Z_out = A_h @ Wo.T + bo; A_out = tanh(Z_out); "
+             "L = mean((A_out - Y)^2)",
              X=X, Wh=Wh, bh=bh, Wo=Wo, bo=bo, Y=Y)
 show("value L", g.value)
 

@@ -2,8 +2,8 @@
 
 With u1 = x^2, u2 = exp(u1), y = u3 = x·u2, x reaches y along two paths:
 
-* directly, x -> u3, whose local derivative is du3/dx = u2 = e^{x^2};
-* through the exponential, x -> u1 -> u2 -> u3, with factors 2x, e^{x^2} and x.
+* directly, x -> y, whose local derivative is dy/dx = u2 = e^{x^2};
+* through the exponential, x -> u1 -> u2 -> y, with factors 2x, e^{x^2} and x.
 
 The slides list x·e^{x^2}·x twice and e^{x^2} once (splitting the one path through
 u1, whose factor is 2x, into two), and then write the sum as e^{x^2}. The sum over
@@ -19,7 +19,7 @@ from _common import agree, print_paths, save_pictures, show
 import graphstep as gs
 
 x = 1.5
-g = gs.parse("x * exp(x^2)", x=x)
+g = gs.parse("u1 = x^2; u2 = exp(u1); y = x*u2", x=x)
 show("value y", g.value)
 
 # Each path's product, then their sum; reverse and forward mode give the same number.

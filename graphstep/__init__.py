@@ -11,9 +11,12 @@ accumulation and by forward mode, shows that they agree, and draws every step.
 (52.183, 2)
 """
 
+from graphstep.algorithms.backward_graph import BackwardGraph, backward_graph
 from graphstep.algorithms.forward import forward_derivative, forward_grad, tangents
 from graphstep.algorithms.gradcheck import GradCheck, gradcheck
+from graphstep.algorithms.hessian import hessian, hvp
 from graphstep.algorithms.jacobian import jacobian
+from graphstep.algorithms.memory import memory, saved
 from graphstep.algorithms.paths import (
     Path,
     PathList,
@@ -24,6 +27,7 @@ from graphstep.algorithms.paths import (
     total_derivatives,
 )
 from graphstep.algorithms.reverse import adjoints, grad
+from graphstep.build.function import function
 from graphstep.build.parse import parse
 from graphstep.build.scope import block
 from graphstep.build.trace import (
@@ -64,14 +68,17 @@ from graphstep.errors import (
     SizeLimitError,
     WriteError,
 )
+from graphstep.exercises import Worksheet, exercise
 from graphstep.export.image import render
 from graphstep.export.stepper import Stepper, steps
 from graphstep.formulas.backprop import Formula, adjoint_sentence, adjoint_sentences, backprop_formulas
 from graphstep.graph import Graph, graph
+from graphstep.importers.jax import from_jax  # imports JAX only when called
 from graphstep.jupyter import repr_mimebundle
 from graphstep.ops.jacobians import Jacobian
 from graphstep.render.style import Style
 from graphstep.steps.model import Step
+from graphstep.views import View, collapse, focus
 
 # Jupyter's display: Graph and Step sit below the layer that draws them, so the method is
 # attached here, once, where every layer is loaded.
@@ -82,7 +89,7 @@ Stepper._repr_mimebundle_ = repr_mimebundle
 __version__ = "0.1.0"
 
 __all__ = [
-    "parse", "var", "graph", "Graph", "Var", "block",
+    "parse", "var", "graph", "Graph", "Var", "block", "function",
     "grad", "jacobian", "adjoints", "paths", "path_sum", "count_paths", "Path", "PathList",
     "edge_matrix", "total_derivatives",
     "tangents", "forward_derivative", "forward_grad", "gradcheck", "GradCheck", "Jacobian",
@@ -91,7 +98,11 @@ __all__ = [
     "GraphstepError", "ParseError", "ShapeError", "DomainError", "DomainWarning",
     "PathLimitError", "SizeLimitError", "InputError", "RenderError", "WriteError",
     "steps", "Stepper", "Step", "render", "Style",
+    "focus", "collapse", "View",
+    "exercise", "Worksheet",
     "adjoint_sentence", "adjoint_sentences", "backprop_formulas", "Formula",
+    "backward_graph", "BackwardGraph", "hessian", "hvp", "saved", "memory",
+    "from_jax",
 ]
 
 # Every function of the op table is gs.<name>: an op added to the table appears here too.

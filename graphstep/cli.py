@@ -41,12 +41,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from graphstep import __version__
+from graphstep import __version__, backward_commands
 from graphstep.algorithms.paths import MAX_TABLE_PATHS
 from graphstep.build.inputs import CONSTRUCTORS, parse_at
 from graphstep.build.parse import parse
 from graphstep.console import internal_error_text, one_line, warnings_as_lines
 from graphstep.errors import GraphstepError, InputError
+from graphstep.exercises import command as exercise_command
+from graphstep.export.files import atomic_write
 from graphstep.export.image import render
 from graphstep.export.stepper import steps
 from graphstep.export.steps_files import (
@@ -56,8 +58,10 @@ from graphstep.export.steps_files import (
     steps_output_kind,
     write_steps,
 )
+from graphstep.formulas.backprop import backprop_formulas
 from graphstep.gallery.site import build_demo
 from graphstep.graph import Graph
+from graphstep.importers.source import function_graph, is_function_spec
 from graphstep.render.style import Style
 from graphstep.repl import Repl
 from graphstep.report import grad_report
@@ -81,7 +85,7 @@ EXIT_INTERRUPT = 130
 _MAX_DURATION = 60_000
 
 
-_FRAME_FORMATS = ("svg", "png")
+_FRAME_FORMATS = ("svg", "svgz", "png", "tikz")
 _HIDEABLE = ("values", "expressions", "locals", "adjoints", "tangents")
 
 
@@ -117,7 +121,10 @@ _AT_HELP = ("give input NAME the value VALUE; repeat for each input (--at x=1.5 
 
 def _add_expression(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("expression", metavar="EXPR", nargs="?", default=None,
-                        help="the expression, e.g. 'x * exp(x^2)' (^ is power, ln is log); quote it")
+                        help="the expression, e.g. 'x * exp(x^2)' (^ is power, ln is log); quote it. "
+                             "A program names its steps: 'z = w*x + b; a = max(0, z)'. "
+                             "Or FILE.py:FUNCTION, a JAX function in your own file (the file is "
+                             "imported as Python: it runs), with --at giving each argument")
     parser.add_argument("--at", metavar="NAME=VALUE", action="extend", nargs="+", default=[],
                         help=_AT_HELP)
     parser.add_argument("--seed", type=_whole_number(0, None, "a seed"), default=None,
@@ -136,6 +143,30 @@ def _add_stepping(parser: argparse.ArgumentParser, default_mode: str = "paths") 
     parser.add_argument("--wrt", metavar="NAME", default=None,
                         help="the input to differentiate with respect to (paths: all inputs in "
                              "turn when omitted; forward-mode: the first input)")
+
+
+def _add_view(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--focus", metavar="NAMES", default=None,
+                        help="draw only the paths from these inputs (comma-separated) to the output; "
+                             "everything else is folded into leaves holding its values")
+    parser.add_argument("--collapse", metavar="BLOCKS", default=None,
+                        help="draw blocks as single nodes whose edges carry the block's total "
+                             "derivative: 'blocks' (every top-level block), a depth (2), block names "
+                             "(layer1,layer2), or 'none'; a graph too large to draw node by node is "
+                             "collapsed by itself")
+    parser.add_argument("--expand", metavar="BLOCKS", default=None,
+                        help="blocks to open one level (comma-separated)")
+    parser.add_argument("--hide-constants", action="store_true",
+                        help="write constants inline instead of drawing them as nodes")
+
+
+def _view_options(args: argparse.Namespace) -> dict:
+    """``focus``, ``collapse``, ``expand``, ``hide_constants`` from the command line."""
+    collapse = args.collapse
+    if collapse is not None and collapse.strip().isdigit():
+        collapse = int(collapse)
+    return {"focus": args.focus, "collapse": collapse, "expand": args.expand,
+            "hide_constants": args.hide_constants}
 
 
 def _add_style(parser: argparse.ArgumentParser, static: bool = False) -> None:
@@ -190,14 +221,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_expression(render)
     render.add_argument("-o", "--output", metavar="FILE", required=True,
                         help="where to write; the format comes from the suffix: .svg .png .dot .gv "
-                             "(and .pdf where the Graphviz backend can)")
+                             "(and .pdf where the Graphviz backend can), .tex (a LaTeX document with "
+                             "a TikZ picture) or .tikz (the picture alone, for \\input)")
     render.add_argument("--mode", choices=MODES, default=None,
                         help="draw a step of this walk instead of the plain graph")
     render.add_argument("--wrt", metavar="NAME", default=None, help="the input for --mode")
     render.add_argument("--step", metavar="K", default=None,
                         help="which step of --mode to draw: a number from 1, or 'first'/'last' "
                              "(default last)")
+    render.add_argument("--backward", action="store_true",
+                        help="draw the forward graph beside its backward pass (the adjoint graph; "
+                             "--wrt names the input when there are several)")
+    render.add_argument("--saved", action="store_true",
+                        help="mark the forward values the backward pass caches, with their sizes")
+    _add_view(render)
     _add_style(render, static=True)
+
+    backward_commands.add_commands(commands, _add_expression)  # hessian, memory
 
     grad = commands.add_parser(
         "grad", help="print value, gradients, the table of paths and the gradient check",
@@ -215,24 +255,33 @@ def build_parser() -> argparse.ArgumentParser:
                            f"(default {MAX_TABLE_PATHS})")
     grad.add_argument("--no-check", dest="check", action="store_false",
                       help="skip the finite-difference gradient check")
+    grad.add_argument("--code", action="store_true",
+                      help="print (or with -o write) the gradients as a standalone numpy module "
+                           "instead: loss_and_grads() from the derived matrix formulas, and "
+                           "check_grads()")
+    grad.add_argument("-o", "--output", metavar="FILE", default=None,
+                      help="with --code: the .py file to write")
 
     steps = commands.add_parser(
         "steps", help="step through a computation: frames, an HTML player or a GIF",
         description="Walk through EXPR step by step. Without -o, print every step as text. "
                     "With -o, the output's suffix picks what is written: a directory (a name "
                     "ending in / or without a suffix) gets numbered frames, .html a self-contained "
-                    "player, .gif an animated GIF, .apng/.png an animated PNG.",
+                    "player, .gif an animated GIF, .apng/.png an animated PNG, .tex Beamer slides "
+                    "(one overlay per step; compile with pdflatex).",
         epilog="example: graphstep steps 'x * exp(x^2)' --at x=1.5 --mode paths -o player.html")
     _add_expression(steps)
     _add_stepping(steps)
     steps.add_argument("-o", "--output", metavar="OUT", default=None,
-                       help="frames/ (a directory), player.html, anim.gif or anim.apng")
+                       help="frames/ (a directory), player.html, anim.gif, anim.apng or slides.tex")
     steps.add_argument("--format", choices=_FRAME_FORMATS, default="svg",
-                       help="the frames' format when OUT is a directory (default svg)")
+                       help="the frames' format when OUT is a directory (default svg; tikz: one "
+                            "TikZ picture per step)")
     steps.add_argument("--duration", metavar="MS", default=None,
                        type=_whole_number(1, _MAX_DURATION, "a number of milliseconds"),
                        help=f"milliseconds per frame of a GIF or APNG, 1 to {_MAX_DURATION} "
                             "(default 1500)")
+    _add_view(steps)
     _add_style(steps)
 
     repl = commands.add_parser(
@@ -260,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-gif", dest="gif", action="store_false", help="skip the GIFs (faster)")
     demo.add_argument("--jobs", "-j", metavar="N", type=_whole_number(1, None, "a number of workers"),
                       default=None, help="worker processes, 1 or more (default: the number of CPUs)")
+    exercise_command.add_parser(commands)
     for sub in commands.choices.values():  # --debug after the command works too
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                          help="on an error, also print the Python traceback (for bug reports)")
@@ -292,6 +342,8 @@ def load_graph(args: argparse.Namespace) -> Graph:
     6.0
     """
     values = parse_at(args.at, seed=args.seed)
+    if is_function_spec(args.expression):  # model.py:loss, read through JAX
+        return function_graph(args.expression, values)
     return parse(args.expression, strict=args.strict, **values)
 
 
@@ -329,21 +381,51 @@ def _say(args: argparse.Namespace, text: object) -> None:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
+    if args.backward or args.saved:
+        if args.mode is not None or args.step is not None:
+            raise InputError("--backward and --saved draw the graph: leave out --mode and --step")
+        g = load_graph(args)
+        written = render(g, check_writable_file(args.output), style=_style(args),
+                         backward=(args.wrt or True) if args.backward else False, saved=args.saved)
+        _say(args, f"wrote {written}")
+        return EXIT_OK
     if args.mode is None and (args.step is not None or args.wrt is not None):
         raise InputError("--step and --wrt pick a step of a walk: give --mode too (e.g. --mode paths)")
     output = check_writable_file(args.output)
     g = load_graph(args)
     style = _style(args)
     target: Any = g
+    view = _view_options(args)
     if args.mode is not None:
-        target = steps(g, mode=args.mode, wrt=args.wrt)
+        target = steps(g, mode=args.mode, wrt=args.wrt, **view)
         _pick_step(target, args.step or "last")
-    written = render(target, output, style=style)
+        view = {}
+    written = render(target, output, style=style, **view)
     _say(args, f"wrote {written}")
     return EXIT_OK
 
 
+def _cmd_hessian(args: argparse.Namespace) -> int:
+    _say(args, backward_commands.hessian_text(load_graph(args), args.wrt))
+    return EXIT_OK
+
+
+def _cmd_memory(args: argparse.Namespace) -> int:
+    _say(args, backward_commands.memory_text(load_graph(args), args.recompute))
+    return EXIT_OK
+
+
 def _cmd_grad(args: argparse.Namespace) -> int:
+    if args.output is not None and not args.code:
+        raise InputError("-o writes the numpy code of --code: add --code")
+    if args.code:
+        output = check_writable_file(args.output) if args.output is not None else None
+        source = backprop_formulas(load_graph(args)).to_python()
+        if output is None:
+            _say(args, source.rstrip())
+        else:
+            _say(args, f"wrote {atomic_write(output, source)}")
+        return EXIT_OK
     g = load_graph(args)
     _say(args, grad_report(g, wrt=args.wrt or None, max_paths=args.max_paths, check=args.check))
     return EXIT_OK
@@ -356,7 +438,7 @@ def _cmd_steps(args: argparse.Namespace) -> int:
         else:
             check_writable_file(args.output)
     g = load_graph(args)
-    stepper = steps(g, mode=args.mode, wrt=args.wrt)
+    stepper = steps(g, mode=args.mode, wrt=args.wrt, **_view_options(args))
     if args.output is None:
         for k, step in enumerate(stepper):
             _say(args, f"{'' if k == 0 else chr(10)}[step {k + 1} of {len(stepper)}]")
@@ -384,14 +466,22 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_INCOMPLETE
 
 
-_COMMANDS = {"render": _cmd_render, "grad": _cmd_grad, "steps": _cmd_steps, "repl": _cmd_repl,
-             "demo": _cmd_demo}
+def _cmd_exercise(args: argparse.Namespace) -> int:
+    written = exercise_command.run(args)
+    _say(args, f"wrote {len(written)} files ({args.students} sheet{'s' * (args.students != 1)} and "
+               f"their keys) to {args.output}")
+    return EXIT_OK
+
+
+_COMMANDS = {"hessian": _cmd_hessian, "memory": _cmd_memory,
+             "exercise": _cmd_exercise, "render": _cmd_render, "grad": _cmd_grad, "steps": _cmd_steps,
+             "repl": _cmd_repl, "demo": _cmd_demo}
 
 
 # --- entry point ------------------------------------------------------------------------
 def _expression_last(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """``--at x=1 y=2 EXPR``: the expression was taken as one more value; take it back."""
-    if not hasattr(args, "expression") or args.expression is not None:
+    if not hasattr(args, "expression") or args.expression is not None or getattr(args, "random", False):
         return
     if args.at and not re.match(r"\s*[^\W\d]\w*\s*=", args.at[-1]):
         args.expression = args.at.pop()

@@ -152,7 +152,8 @@ class EdgeLocals:
         """
         op = OPS[self._ops[head]]
         if not op.elementwise:
-            return jac.formula_of(self.local(head, pos))
+            given = self._params[head].get("formulas")  # a composite node names its own
+            return given[pos] if given else jac.formula_of(self.local(head, pos))
         ops, args = self._ops, self._args  # a broadcast constant reads as the constant
         arg_ids = tuple(args[a][0] if ops[a] == "broadcast" and ops[args[a][0]] == CONST else a
                         for a in args[head])

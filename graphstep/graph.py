@@ -24,18 +24,21 @@ from collections.abc import Iterator, Mapping
 from functools import cached_property
 from itertools import islice
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
+from graphstep.build.naming import node_labels
 from graphstep.build.trace import Var, precedence
 from graphstep.domain import value_problems
 from graphstep.edge_locals import EdgeLocals
 from graphstep.edges import Edge, EdgeArrays
 from graphstep.errors import InputError
-from graphstep.ops.table import CONST, INPUT, OPS, as_value, format_op
+from graphstep.ops.table import ATOM, CONST, INPUT, OPS, as_value, format_op
 from graphstep.text import EXPR_LIMIT
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "Graph", "graph", "Edge", "EdgeArrays",
@@ -458,16 +461,7 @@ class Graph(EdgeLocals):
         >>> gs.parse("2 * sin(x)", x=1.0).labels
         ['2', 'x', 'u1', 'u2']
         """
-        labels, k = [], 0
-        for v in self._vars:
-            if v.op == INPUT:
-                labels.append(v.name)
-            elif v.op == CONST:
-                labels.append(v.text)
-            else:
-                k += 1
-                labels.append(f"u{k}")
-        return labels
+        return node_labels(self._vars)  # named values keep their names (a view: its original's)
 
     @cached_property
     def _exprs(self) -> list[str]:
@@ -477,10 +471,11 @@ class Graph(EdgeLocals):
                 text = v.text
             elif v.op == "broadcast":
                 text = texts[self._args[i][0]]
-            else:
-                args = [texts[a] for a in self._args[i]]
-                text = format_op(v.op, args, [precedence(self._vars[a]) for a in self._args[i]],
-                                 self._params[i])
+            else:  # a named value is written by its name (.named("h"): h * h)
+                named = [self._vars[a].name is not None for a in self._args[i]]
+                args = [self.labels[a] if m else texts[a] for a, m in zip(self._args[i], named)]
+                text = format_op(v.op, args, [ATOM if m else precedence(self._vars[a])
+                                              for a, m in zip(self._args[i], named)], self._params[i])
             texts.append(text if len(text) <= EXPR_LIMIT else text[: EXPR_LIMIT - 1] + "…")
         return texts
 
@@ -554,6 +549,8 @@ class Graph(EdgeLocals):
         >>> G.nodes[1]["op"], G.edges[0, 1, 1]["formula"], G.graph["inputs"]
         ('mul', 'x', ['x'])
         """
+        import networkx as nx  # imported on first use: import graphstep stays light
+
         G = nx.MultiDiGraph()
         for i, op_name in enumerate(self._ops):
             G.add_node(i, **{OP: op_name, LABEL: self.labels[i], EXPR: self.expr(i),

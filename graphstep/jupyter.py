@@ -24,11 +24,13 @@ from typing import Any
 
 from graphstep import backend
 from graphstep.errors import GraphstepError, InputError
+from graphstep.export.image import graph_dot
 from graphstep.export.svg import frame_svg, player_html
 from graphstep.graph import Graph
-from graphstep.render.dot import to_dot
+from graphstep.render.budget import MAX_DRAWN_NODES
 from graphstep.render.style import Style
 from graphstep.steps.model import Step
+from graphstep.views.choose import choose_view
 
 __all__ = ["mimebundle", "repr_mimebundle", "player_hidden", "MIMETYPES", "SVG_ONLY_VARIABLE"]
 
@@ -136,7 +138,9 @@ def mimebundle(obj: Any, svg_only: bool | None = None, style: Style | None = Non
                 svg = frame_svg(stepper, style=style)
             else:
                 graph, step = (obj, None) if isinstance(obj, Graph) else (obj.graph, obj)
-                raw = backend.run_dot(to_dot(graph, step, style), "svg").decode("utf-8")
+                if step is None:  # too large to draw node by node: collapsed, and the caption says so
+                    graph = choose_view(graph, limit=MAX_DRAWN_NODES)
+                raw = backend.run_dot(graph_dot(graph, step, style), "svg").decode("utf-8")
                 svg = backend.clean_svg(raw, style or Style())
             if "image/svg+xml" in wanted:
                 bundle["image/svg+xml"] = svg

@@ -151,7 +151,9 @@ def _grad_report(g: Graph, wrt: list[str] | None, max_paths: int, check: bool) -
     for name in names:
         g.input_node(name)
     at = inputs_text(g)
-    lines = [f"f = {g.expr(g.output)}" + (f"   at {at}" if at else "")]
+    out = g.label(g.output)  # a program's output name (C = ...), else f
+    f = out if out.isidentifier() and not (out[0] == "u" and out[1:].isdigit()) else "f"
+    lines = [f"{f} = {g.expr(g.output)}" + (f"   at {at}" if at else "")]
     out_shape = g.shape_of(g.output)
     if out_shape == ():
         lines.append(f"value: {print_value(g.value)}")
@@ -159,7 +161,7 @@ def _grad_report(g: Graph, wrt: list[str] | None, max_paths: int, check: bool) -
         gradients = grad(g)
         for name in names:
             shape = g.shape_of(g.input_node(name))
-            label = f"∂f/∂{name}" + (f" {shape_paren(shape)}" if shape else "")
+            label = f"∂{f}/∂{name}" + (f" {shape_paren(shape)}" if shape else "")
             lines.append(f"  {label} = " + print_value(gradients[name], indent=len(label) + 5))
     else:
         lines.append(f"value ({shape_text(out_shape)}):")
@@ -167,7 +169,7 @@ def _grad_report(g: Graph, wrt: list[str] | None, max_paths: int, check: bool) -
         lines += ["", "Jacobian by reverse accumulation (numerator layout: rows are output "
                       "elements, columns input elements):"]
         for name in names:
-            label = f"∂f/∂{name}"
+            label = f"∂{f}/∂{name}"
             lines.append(f"  {label} = " + print_value(jacobian(g, name), indent=len(label) + 5))
     for name in names:
         lines += ["", paths_report(g, name, max_paths)]

@@ -44,7 +44,7 @@ def test_mistakes_are_one_line_each_and_the_session_goes_on():
         "error: goto 9: there are steps 1 to 3",
         "error: goto 'zz': expected a step number from 1 to 3",
         "error: mode takes a name and an optional input: mode NAME [WRT]; the modes are forward, local, "
-        "paths, reverse, forward-mode (now reverse)",
+        "paths, reverse, forward-mode, adjoint-graph (now reverse)",
         "error: no input named 'z'; the inputs are: x",
         "error: step takes no argument, got '1'",
         "error: no command 'zz'; type help for the list",

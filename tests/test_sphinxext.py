@@ -31,10 +31,12 @@ class _RecordingApp:
 def test_setup_registers_the_node_directive_and_transform():
     app = _RecordingApp()
     metadata = sphinxext.setup(app)
-    assert [name for name, _, _ in app.calls] == ["add_node", "add_directive", "add_post_transform"]
+    assert [name for name, _, _ in app.calls] == ["add_node", "add_directive", "add_directive",
+                                                   "add_post_transform"]
     assert app.calls[0][1] == (sphinxext.GraphstepNode,)
     assert app.calls[0][2] == {"html": (sphinxext.visit_graphstep_html, None)}
     assert app.calls[1][1] == ("graphstep", sphinxext.GraphstepDirective)
-    assert app.calls[2][1] == (sphinxext.GraphstepTransform,)
+    assert app.calls[2][1][0] == "graphstep-backward"   # graphstep.docs.backward
+    assert app.calls[3][1] == (sphinxext.GraphstepTransform,)
     assert metadata == {"version": graphstep.__version__, "parallel_read_safe": True,
                         "parallel_write_safe": True, "env_version": 1}

@@ -21,7 +21,9 @@ import math
 from typing import Any
 
 from graphstep.build import trace
-from graphstep.build.syntax import BINARY, MAX_DEPTH, MAX_NODES, Source, syntax_tree
+from graphstep.build.program import dotted, read_program
+from graphstep.build.statements import program_tree
+from graphstep.build.syntax import BINARY, MAX_DEPTH, MAX_NODES, Source
 from graphstep.build.trace import TRACED, Var
 from graphstep.errors import GraphstepError, InputError, ParseError
 from graphstep.graph import Graph
@@ -67,6 +69,8 @@ class _Reader:
         self.source = source
         self.values = values
         self.inputs: dict[str, Var] = {}
+        self.names: dict[str, Var] = {}  # a program's names assigned so far
+        self.later: dict[str, ast.AST] = {}  # and those assigned later (their targets)
 
     def children(self, node: ast.AST) -> list[ast.AST]:
         """Validate ``node`` and return the sub-expressions to evaluate first."""
@@ -82,6 +86,8 @@ class _Reader:
                                  "one element")
             return list(node.elts)
         if isinstance(node, ast.Attribute):
+            if self.is_assigned(node):
+                return []
             if node.attr != "T":
                 raise ParseError(
                     f"attribute access '.{node.attr}' is not allowed, at "
@@ -91,6 +97,11 @@ class _Reader:
         if isinstance(node, ast.Call):
             return self.call_children(node)
         return []  # a Constant or a Name: the parser makes no other node
+
+    def is_assigned(self, node: ast.Attribute) -> bool:
+        """Whether ``node`` spells a dotted name (``layer1.z``) the program assigns."""
+        name = dotted(node)
+        return name is not None and (name in self.names or name in self.later)
 
     def call_children(self, node: ast.Call) -> list[ast.AST]:
         if not isinstance(node.func, ast.Name):
@@ -165,6 +176,8 @@ class _Reader:
         if isinstance(node, (ast.List, ast.Tuple)):
             return trace.apply(_LIST_OP, *parts, text=text)
         if isinstance(node, ast.Attribute):
+            if self.is_assigned(node):  # layer1.z: a dotted name a program assigns
+                return self.name(ast.copy_location(ast.Name(dotted(node)), node))
             result = parts[0].T
             return result if result is parts[0] else _with_text(result, text)
         return self.call(node, parts, text)
@@ -191,6 +204,11 @@ class _Reader:
 
     def name(self, node: ast.Name) -> Var:
         name = node.id
+        if name in self.names:
+            return self.names[name]
+        if name in self.later:
+            raise ParseError(f"{name} is used at {self.source.where(node)} before it is assigned at "
+                             f"{self.source.where(self.later[name])}")
         if name in self.inputs:
             return self.inputs[name]
         if name in self.values:
@@ -203,9 +221,10 @@ class _Reader:
                 f"{name} is a function, at {self.source.where(node)}; call it as {name}(...)"
             )
         given = ", ".join(self.values) or "none"
+        assigned = f"; the names assigned before: {', '.join(self.names)}" if self.names else ""
         raise ParseError(
-            f"unknown name {name!r} at {self.source.where(node)}; the inputs given are: {given}; "
-            f"constants: pi, e"
+            f"unknown name {name!r} at {self.source.where(node)}; the inputs given are: {given}"
+            f"{assigned}; constants: pi, e"
         )
 
     def read(self, tree: ast.Expression) -> Var:
@@ -290,9 +309,9 @@ def parse(expression: str, *, strict: bool = False, at: dict[str, Any] | None = 
             raise InputError(f"input name {name!r} is not a valid identifier")
         if name in FUNCTIONS or name in CONSTANTS:
             raise InputError(f"{name!r} is a function or constant name; call the input something else")
-    source, tree = syntax_tree(expression)
+    source, tree = program_tree(expression)
     reader = _Reader(source, values)
-    output = reader.read(tree)
+    output = read_program(tree, source, reader)
     unused = [name for name in values if name not in reader.inputs]
     if unused:
         raise InputError(

@@ -51,6 +51,7 @@ _DISALLOWED = {
     "yield": "yield", ":=": "an assignment (:=)", "{": "a dict or set", "[": "indexing",
 }
 _NOT_REAL = {"True", "False", "None", "..."}
+_AUGMENTED = {"+=", "-=", "*=", "/=", "@=", "**=", "//=", "%=", "&=", "|=", "^=", ">>=", "<<="}
 _CLOSING = {"(": ")", "[": "]"}
 _REFUSED = ": graphstep reads arithmetic, the known functions, lists and .T"
 
@@ -290,11 +291,13 @@ class _Group:
     commas: int = 0
 
 
-def _read_tokens(tokens: list[_Token], source: Source) -> ast.Expression:
-    """The syntax tree of ``tokens``, read with explicit stacks (shunting-yard).
+def _read_tokens(tokens: list[_Token], source: Source, counted: int = 0,
+                 what: str = "expression") -> tuple[ast.Expression, int]:
+    """The syntax tree of ``tokens`` and its token count, read with explicit stacks (shunting-yard).
 
     The output stack holds ``(node, start, end)``: the span includes enclosing parentheses,
-    which is where an operator's span begins and ends, as in Python's own tree.
+    which is where an operator's span begins and ends, as in Python's own tree. ``counted``
+    tokens were read before (the earlier statements of a program): the limit is on the sum.
     """
     output: list[tuple[ast.AST, tuple[int, int], tuple[int, int]]] = []
     ops: list[Any] = []  # _Group, or (token, precedence, right-associative) for operators
@@ -442,10 +445,10 @@ def _read_tokens(tokens: list[_Token], source: Source) -> ast.Expression:
         else:
             raise source.error(token.start, _unexpected_operator(token, tokens[i - 1]))
         i += 1
-    if count > MAX_NODES:
-        raise ParseError(f"the expression has {count:,} syntax nodes; the limit is {MAX_NODES:,}")
+    if count + counted > MAX_NODES:
+        raise ParseError(f"the {what} has {count + counted:,} syntax nodes; the limit is {MAX_NODES:,}")
     (body, _, _), = output
-    return ast.Expression(body)
+    return ast.Expression(body), count
 
 
 def _too_deep(source: Source, token: _Token) -> ParseError:
@@ -513,7 +516,11 @@ def _unexpected_operator(token: _Token, before: _Token) -> str:
     if text in _DISALLOWED:
         return f"{_DISALLOWED[text]} is not allowed in an expression{_REFUSED}"
     if text == "=":
-        return "invalid syntax: '=' assigns a name; graphstep reads one expression"
+        return ("invalid syntax: '=' assigns a name only at the start of a statement "
+                "(name = expression, one per line or separated by ';')")
+    if text in _AUGMENTED:
+        return (f"invalid syntax: {text!r} changes a value; a program defines each name once "
+                "(write a new name: z2 = z + 1)")
     if token.kind in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING):
         return f"invalid syntax: an operator is missing between {_clip(before.text, 20)!r} and " \
                f"{_clip(text, 20)!r}"
@@ -549,4 +556,4 @@ def syntax_tree(text: str) -> tuple[Source, ast.Expression]:
     """
     # Python reads \r\n and a lone \r as line breaks; so do the positions here.
     source = Source(text.replace("\r\n", "\n").replace("\r", "\n"))
-    return source, _read_tokens(_tokens(source), source)
+    return source, _read_tokens(_tokens(source), source)[0]

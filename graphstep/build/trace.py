@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from graphstep.build.coerce import MAX_NDIM, check_ndim, coerce_number
+from graphstep.build.naming import give_name
 from graphstep.build.scope import SCOPES
 from graphstep.build.writing import constant_text, describe, expression_text, precedence
 from graphstep.errors import InputError, ShapeError
@@ -113,6 +114,8 @@ class Var:
     def __repr__(self) -> str:
         what = self.name or describe(self)
         return f"<Var {what} = {repr_value(self.value)}>"
+
+    named = give_name  # v.named("h"): h labels the value (graphstep.build.naming)
 
     # Operators (``+ - * / ** @``, unary ``-``) and functions as methods (micrograd style:
     # ``z.relu()``) are installed from the op table below the class.

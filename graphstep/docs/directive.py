@@ -14,7 +14,9 @@ Options: ``:at:`` (``name=value`` pairs: numbers, nested lists, ``randn(3,2)``..
 ``forward-mode``), ``:wrt:``, ``:steps:`` (``all``, ``last``, ``first`` or step
 numbers), ``:output:`` (``player``, ``svg``, ``png``, ``gif``), ``:caption:``,
 ``:align:``, ``:alt:``, ``:name:``, ``:direction:`` (``auto``, the default, ``LR``,
-``TB``, ``BT`` or ``RL``: where the inputs sit). The expression is the argument or the body.
+``TB``, ``BT`` or ``RL``: where the inputs sit), ``:focus:`` (inputs), ``:collapse:``
+(``blocks``, a depth or block names), ``:expand:`` (block names) and ``:hide-constants:``
+(a flag; see :doc:`/collapsing`). The expression is the argument or the body.
 
 How it works: the directive checks everything while the page is read (a bad
 expression or value becomes a warning with the file and line, and the page goes on
@@ -44,6 +46,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from graphstep import __version__
+from graphstep.build.statements import program_text
+from graphstep.docs.backward import BackwardDirective
 from graphstep.docs.figure import MODES, OUTPUTS, Figure, Output, player_inline, svg_inline
 from graphstep.docs.picture import full_size
 from graphstep.errors import GraphstepError
@@ -115,6 +119,10 @@ class GraphstepDirective(SphinxDirective):
         "alt": directives.unchanged,
         "name": directives.unchanged,
         "direction": _choice(("auto", "lr", "rl", "tb", "bt")),  # choice() lower-cases; Figure upper-cases
+        "focus": directives.unchanged,
+        "collapse": directives.unchanged,
+        "expand": directives.unchanged,
+        "hide-constants": directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -135,7 +143,7 @@ class GraphstepDirective(SphinxDirective):
         if self.arguments and self.content:
             return self._fail("give the expression either as the argument or as the body, not both")
         try:
-            figure = Figure.from_options(" ".join(expression.split()), self.options)
+            figure = Figure.from_options(program_text(expression), self.options)  # a program keeps its lines
             stepper = figure.stepper()
             count = len(stepper)
             figure.step_indices(count)
@@ -358,10 +366,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     >>> app = App()
     >>> metadata = setup(app)
     >>> app.calls, metadata["parallel_read_safe"]
-    (['add_node', 'add_directive', 'add_post_transform'], True)
+    (['add_node', 'add_directive', 'add_directive', 'add_post_transform'], True)
     """
     app.add_node(GraphstepNode, html=(visit_graphstep_html, None))
     app.add_directive("graphstep", GraphstepDirective)
+    app.add_directive("graphstep-backward", BackwardDirective)  # graphstep.docs.backward
     app.add_post_transform(GraphstepTransform)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

@@ -21,7 +21,8 @@ and write, in any page::
     ```
 
 The options are those of the Sphinx directive (``at``, ``seed``, ``mode``, ``wrt``,
-``steps``, ``output``, ``caption``, ``align``, ``alt``, ``name``, ``direction``), given as
+``steps``, ``output``, ``caption``, ``align``, ``alt``, ``name``, ``direction``, ``focus``,
+``collapse``, ``expand``, ``hide-constants``), given as
 ``key: value`` lines at the top of the fence or as fence attributes (a first
 line such as ``{.graphstep output="svg"}`` after the opening backticks); the rest
 of the body is the expression.
@@ -46,6 +47,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from graphstep.build.statements import program_text
 from graphstep.docs.figure import OPTIONS, Figure, Output, player_inline, svg_inline
 from graphstep.docs.picture import full_size
 from graphstep.errors import GraphstepError, InputError
@@ -102,7 +104,7 @@ def split_fence(source: str) -> tuple[dict[str, str], str]:
             raise InputError(f"option {key!r} is given twice in the graphstep fence")
         options[key] = match.group(2)
         k += 1
-    expression = " ".join(" ".join(lines[k:]).split())
+    expression = program_text("\n".join(lines[k:]))  # a program keeps its lines
     return options, expression
 
 

@@ -94,7 +94,7 @@ class Output(WordEnum):
 OUTPUTS = tuple(output.value for output in Output)
 #: Every option a page may give (Sphinx ``:name:`` options, MkDocs ``name: value`` lines).
 OPTIONS = ("at", "mode", "wrt", "steps", "output", "caption", "align", "alt", "name", "seed",
-           "direction")
+           "direction", "focus", "collapse", "expand", "hide-constants")
 #: Layout directions (inputs left, right, top or bottom); see :class:`graphstep.render.style.Style`.
 DIRECTIONS = ("AUTO", "LR", "RL", "TB", "BT")  # AUTO: chosen per graph
 _ALIGNS = ("left", "center", "right")
@@ -257,6 +257,14 @@ def code_fingerprint() -> str:
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
+def _flag(options: Mapping[str, Any], key: str) -> bool:
+    """A flag option: present without a value (a Sphinx flag), or ``yes``/``true``/``1``."""
+    if key not in options:
+        return False
+    value = options[key]
+    return value is None or str(value).strip().lower() in ("", "yes", "true", "1")
+
+
 @dataclass(frozen=True)
 class Figure:
     """One picture or player requested by a documentation page.
@@ -287,6 +295,11 @@ class Figure:
         The seed of random values in ``at``.
     direction : str
         The layout direction (``AUTO``, the default, ``LR``, ``RL``, ``TB``, ``BT``).
+    focus, collapse, expand : str
+        Walk through a smaller graph (see :doc:`/collapsing`): the inputs to focus on,
+        the blocks to collapse (``blocks``, a depth, names), the blocks to open.
+    hide_constants : bool
+        Write constants inline.
 
     Examples
     --------
@@ -307,6 +320,10 @@ class Figure:
     name: str = ""
     seed: int = 0
     direction: str = "AUTO"
+    focus: str = ""
+    collapse: str = ""
+    expand: str = ""
+    hide_constants: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mode", Mode(self.mode))
@@ -373,7 +390,9 @@ class Figure:
             raise InputError(f"wrt {wrt!r} is not an input name")
         figure = cls(expression=expression, at=text("at"), mode=mode, wrt=wrt,
                      steps=text("steps") or None, output=output, caption=text("caption"),
-                     align=align, alt=text("alt"), name=text("name"), seed=seed, direction=direction)
+                     align=align, alt=text("alt"), name=text("name"), seed=seed, direction=direction,
+                     focus=text("focus"), collapse=text("collapse"), expand=text("expand"),
+                     hide_constants=_flag(options, "hide-constants"))
         figure.values()  # check the values now, so a bad one is reported where it is written
         return figure
 
@@ -514,7 +533,11 @@ class Figure:
         if self.wrt is not None and self.wrt not in g.inputs:
             raise InputError(f"wrt {self.wrt!r} is not an input of {self.expression!r} "
                              f"(inputs: {', '.join(g.inputs) or 'none'})")
-        return steps(g, mode=self.mode, wrt=self.wrt)
+        collapse = self.collapse or None
+        if collapse is not None and collapse.isdigit():
+            collapse = int(collapse)
+        return steps(g, mode=self.mode, wrt=self.wrt, focus=self.focus or None, collapse=collapse,
+                     expand=self.expand or None, hide_constants=self.hide_constants)
 
     def file_names(self, count: int) -> list[str]:
         """The names of the files :meth:`produce` writes for a walk of ``count`` steps.

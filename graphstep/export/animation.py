@@ -24,14 +24,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any
 
 from graphstep import backend
 from graphstep.errors import InputError, SizeLimitError
 from graphstep.export.files import atomic_file, output_path, progress
 from graphstep.export.layout import Layout
+
+if TYPE_CHECKING:
+    from PIL import Image  # imported where used: import graphstep stays light
 
 __all__ = [
     "Animation",
@@ -83,6 +84,8 @@ class _Format:
 
 
 def _palette(image: Image.Image) -> Image.Image:
+    from PIL import Image
+
     return image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
 
 
@@ -142,6 +145,8 @@ def _scale(shared: Layout, scale: float | None) -> float:
 
 
 def _images(shared: Layout, scale: float, kind: Animation) -> Iterator[Image.Image]:
+    from PIL import Image
+
     convert = FORMATS[kind].convert
     for k in progress(range(len(shared)), len(shared), f"{kind.value} frames"):
         png = backend.svg_to_png(shared.frame(k), scale, max_pixels=ANIMATION_PIXELS * 2)

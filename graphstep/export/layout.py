@@ -2,13 +2,12 @@
 
 Graphviz runs once per stepper. Its layout reserves room for every annotation any
 step will show (each slot is laid out with its widest text), so nothing moves from
-one step to the next. The SVG is parsed with :mod:`xml.etree.ElementTree`: the node
-and edge groups are found by id, their outlines, lines and arrowheads tagged, and
-the annotation texts turned into slots. Serialised once with marks where a group's
-class or a slot changes, it becomes a template, and a frame fills the marks (string
-joins, not a Graphviz run). :mod:`graphstep.export.svg` keeps one layout per stepper
-and style; :mod:`graphstep.export.player` and :mod:`graphstep.export.animation` draw
-from it.
+one step to the next. Graphviz's SVG becomes a template with holes where a group's
+class or a slot changes (:mod:`graphstep.export.template`), and a frame fills the
+holes (string joins, not a Graphviz run). What each step shows is stored as changes
+(:mod:`graphstep.export.states`), so a layout's memory grows with nodes + steps.
+:mod:`graphstep.export.svg` keeps one layout per stepper and style;
+:mod:`graphstep.export.player` and :mod:`graphstep.export.animation` draw from it.
 
 >>> import graphstep as gs
 >>> g = gs.parse("x * exp(x^2)", x=1.5)
@@ -21,174 +20,35 @@ from it.
 from __future__ import annotations
 
 import html
-import re
 import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from typing import Any
 
 from graphstep import backend
 from graphstep.errors import InputError, RenderError
+from graphstep.export.states import StepStates
+from graphstep.export.template import (
+    BAND,
+    GROUP,
+    SLOT_CLASS,
+    SLOT_TEXT,
+    STYLE,
+    SVG_NS,
+    XLINK_NS,
+    Marked,
+    Template,
+    hole,
+    markup,
+    prefix_ids,
+)
 from graphstep.graph import Graph
-from graphstep.render.annotate import Annotations, annotations, node_kind
+from graphstep.render.annotate import node_kind
 from graphstep.render.dot import build_digraph
 from graphstep.render.style import ADJOINT_COLOR, UNKNOWN_COLOR, Style
-from graphstep.render.tooltips import unwrap_links
 from graphstep.steps.model import Step
 from graphstep.text import pretty
 
 __all__ = ["Layout", "style_sheet", "prefix_ids", "SVG_NS", "XLINK_NS"]
-
-#: The SVG namespace (Graphviz's default namespace), and XLink's.
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-
-# A hole in the serialised template: _OPEN + kind letter + index + _CLOSE (private-use
-# characters, which neither Graphviz nor a label ever writes).
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_GROUP, _SLOT_CLASS, _SLOT_TEXT, _STYLE, _BAND = "g", "c", "t", "s", "b"
-
-
-def _hole(kind: str, index: int = 0) -> str:
-    return f"{_OPEN}{kind}{index}{_CLOSE}"
-
-
-def _parse(svg: str) -> ET.Element:
-    """Graphviz's SVG as a tree with plain names (``g``, not ``{namespace}g``,
-    ``xlink:href`` for XLink's attributes) and its namespace declarations as the root's
-    last attributes, as Graphviz writes them: serialised, it needs no prefix mapping."""
-    root = ET.fromstring(svg)
-    svg_prefix, xlink_prefix = f"{{{SVG_NS}}}", f"{{{XLINK_NS}}}"
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag.startswith(svg_prefix):
-            element.tag = element.tag[len(svg_prefix):]
-        if any(key.startswith(xlink_prefix) for key in element.attrib):
-            element.attrib = {(f"xlink:{k[len(xlink_prefix):]}" if k.startswith(xlink_prefix) else k): v
-                              for k, v in element.attrib.items()}
-    root.set("xmlns", SVG_NS)
-    root.set("xmlns:xlink", XLINK_NS)
-    return unwrap_links(root)  # tooltips as <title>, shapes as their group's children
-
-
-# --- the SVG template ---------------------------------------------------------------------
-
-def _group_key(group: ET.Element) -> tuple | None:
-    """``("node", n)`` or ``("edge", tail, head, pos)`` for a Graphviz node/edge group."""
-    gid, kind = group.get("id", ""), group.get("class")
-    numbers = gid[1:].split("_")
-    if not all(part.isascii() and part.isdigit() for part in numbers):
-        return None
-    if kind == "node" and gid[:1] == "n" and len(numbers) == 1:
-        return ("node", int(numbers[0]))
-    if kind == "edge" and gid[:1] == "e" and len(numbers) == 3:
-        return ("edge", *map(int, numbers))
-    return None
-
-
-def _geometry(shape: ET.Element) -> str:
-    return shape.get("points") or shape.get("d") or ""
-
-
-def _markup(tag: str, attrib: dict[str, str], text: str | None = None) -> str:
-    """One element written as SVG text (it inherits the namespace of the SVG it goes in)."""
-    element = ET.Element(tag, attrib)
-    element.text = text
-    return ET.tostring(element, encoding="unicode")
-
-
-class _Template:
-    """An SVG serialised with holes: ``parts[0] hole[0] parts[1] hole[1] ...``."""
-
-    def __init__(self, root: ET.Element):
-        text = ET.tostring(root, encoding="unicode") + "\n"  # a file ends with a newline
-        pieces = text.split(_OPEN)
-        self.parts = [pieces[0]]
-        self.holes: list[tuple[str, int]] = []
-        for piece in pieces[1:]:
-            mark, _, rest = piece.partition(_CLOSE)
-            self.holes.append((mark[0], int(mark[1:])))
-            self.parts.append(rest)
-
-    def fill(self, values: dict[str, Sequence[str]]) -> str:
-        out: list[str] = [""] * (2 * len(self.holes) + 1)
-        out[0::2] = self.parts
-        out[1::2] = [values[kind][index] for kind, index in self.holes]
-        return "".join(out)
-
-
-class _Marked:
-    """Graphviz's SVG as a tree whose group classes, slot classes and slot texts are
-    holes (with ``slot_ids``, every slot text also gets the id ``s<j>``).
-
-    ``group_ids`` lists the node/edge groups and ``slot_keys`` the slots in drawing
-    order; ``centers`` holds each node's centre.
-    """
-
-    def __init__(self, svg: str, reserved: dict[Any, str], slot_ids: bool):
-        self.root = _parse(svg)
-        self.reserved = reserved
-        self.group_ids: list[str] = []
-        self.slot_keys: list[Any] = []
-        self.centers: dict[int, tuple[float, float]] = {}
-        for group in self.root.iter("g"):
-            key = _group_key(group)
-            if key is None:
-                continue
-            group.set("class", _hole(_GROUP, len(self.group_ids)))
-            self.group_ids.append(group.get("id"))
-            center = self._mark_shapes(group, key)
-            for slot, text in self._slot_texts(group, key):
-                j = len(self.slot_keys)
-                kept = {k: v for k, v in text.attrib.items() if k not in ("x", "text-anchor", "class")}
-                placed = {"text-anchor": "middle", "x": f"{center:.2f}"} if center is not None else {}
-                named = {"id": f"s{j}"} if slot_ids else {}
-                text.attrib = {**placed, **kept, **named, "class": _hole(_SLOT_CLASS, j)}
-                text.text = _hole(_SLOT_TEXT, j)
-                self.slot_keys.append(slot)
-
-    def _mark_shapes(self, group: ET.Element, key: tuple) -> float | None:
-        """Tag the node's outline (gs-shape) or the edge's line (gs-line) and arrowheads
-        (gs-head); return the horizontal centre the slot texts are anchored at."""
-        shapes = [e for e in group.iter() if e.tag in ("path", "polygon")]
-        roles: list[tuple[ET.Element, str]] = []
-        center = None
-        if key[0] == "node" and shapes:
-            roles.append((shapes[0], "gs-shape"))
-            center = backend.box_center(_geometry(shapes[0]))
-            ys = [float(c.group(2)) for c in backend.COORDS.finditer(_geometry(shapes[0]))]
-            if center is not None and ys:
-                self.centers[key[1]] = (center, (min(ys) + max(ys)) / 2)
-        elif key[0] == "edge":
-            for shape in shapes:
-                if shape.tag == "path":
-                    roles.append((shape, "gs-line"))
-                elif shape.get("fill") in ("white", "#ffffff", "transparent", "none"):  # the label's box
-                    center = backend.box_center(_geometry(shape))
-                else:
-                    roles.append((shape, "gs-head"))
-        for shape, role in roles:  # the class first, then Graphviz's attributes
-            shape.attrib = {"class": role, **{k: v for k, v in shape.attrib.items() if k != "class"}}
-        return center
-
-    def _slot_texts(self, group: ET.Element, key: tuple) -> list[tuple[Any, ET.Element]]:
-        """The reserved slots drawn in ``group`` with their <text> elements, matched in
-        drawing order by their (reserved, widest) text."""
-        if key[0] == "node":
-            wanted = [(k, key[1]) for k in ("value", "adjoint", "tangent")]
-        else:
-            wanted = [("local", *key[1:])]
-        texts = [e for e in group.iter("text") if len(e) == 0]
-        found, cursor = [], 0
-        for slot in wanted:
-            if slot not in self.reserved:
-                continue
-            for i in range(cursor, len(texts)):
-                if (texts[i].text or "") == self.reserved[slot]:
-                    found.append((slot, texts[i]))
-                    cursor = i + 1
-                    break
-        return found
-
 
 class Layout:
     """One Graphviz layout shared by every step of a stepper.
@@ -218,10 +78,12 @@ class Layout:
     slot_keys : list of tuple
         The annotation slot of every slot text, in drawing order (``("value", n)``,
         ``("local", tail, head, pos)``...).
-    annotations : list of Annotations
-        What each step shows.
-    captions : list of list of (str, bool)
-        Each step's caption lines, and whether a line is bold (the title).
+    base_classes : list of str
+        The class attribute of every group when no step highlights it.
+    states : StepStates
+        What each step shows, stored as changes (memory grows with nodes + steps).
+    most_caption_lines : int
+        The most lines any step's caption has (see :meth:`caption_lines`).
 
     Raises
     ------
@@ -243,19 +105,17 @@ class Layout:
                  executable: tuple[str, str] | None = None):
         self.graph, self.steps = graph, list(steps)
         self.style = style or Style()
-        cache: dict = {}
-        self.annotations: list[Annotations] = [
-            annotations(graph, s, self.style, cache) for s in self.steps]
-        self.reserved = self._reserve(self.annotations)
+        self.states = StepStates(graph, self.steps, self.style)
+        self.reserved = self.states.reserved
         self.source = build_digraph(graph, self.reserved, self.style).source
         raw = backend.run_dot(self.source, "svg", executable).decode("utf-8")
         self.svg = backend.clean_svg(raw, self.style)
-        marked = _Marked(self.svg, self.reserved, slot_ids=False)
+        marked = Marked(self.svg, self.reserved, slot_ids=False)
         view = marked.root.get("viewBox", "").split()
         if len(view) != 4:
             raise RenderError("the Graphviz SVG has no viewBox")
         self.width, self.height = float(view[2]), float(view[3])
-        self.captions = [self._caption_lines(a) for a in self.annotations]
+        self.most_caption_lines = max((len(self.caption_lines(k)) for k in range(len(self.steps))), default=0)
         self.group_ids, self.slot_keys, self._centers = marked.group_ids, marked.slot_keys, marked.centers
         drawn = set(self.slot_keys)
         missing = [s for s in self.reserved if s not in drawn]
@@ -263,29 +123,23 @@ class Layout:
             raise RenderError(
                 f"the Graphviz SVG lacks the annotation texts of {len(missing)} slot(s) "
                 f"(first: {missing[0]}); the executable may not support HTML-like labels")
-        self._base_classes = [self._base_class(gid) for gid in self.group_ids]
+        # the state's slot of every drawn slot (-1: a slot no step shows, drawn empty)
+        index = {slot: i for i, slot in enumerate(self.states.slots)}
+        self._order = [index.get(key, -1) for key in self.slot_keys]
+        self._drawn = [-1] * len(self.states.slots)
+        for j, i in enumerate(self._order):
+            if i >= 0:
+                self._drawn[i] = j
+        self.base_classes = [self._base_class(gid) for gid in self.group_ids]
         self._slot_classes = [f"gs-slot gs-{key[0]}" for key in self.slot_keys]
         self._node_group = {int(g[1:]): i for i, g in enumerate(self.group_ids) if g[0] == "n"}
         self._edge_group = {tuple(int(v) for v in g[1:].split("_")): i
                             for i, g in enumerate(self.group_ids) if g[0] == "e"}
-        self._escaped: dict[str, str] = {}
-        self._frame_template = _Template(self._framed(marked.root))
+        table = self.states.table
+        self._escaped = [html.escape(text, quote=False) for text, _ in table]
+        self._unknown = [unknown for _, unknown in table]
+        self._frame_template = Template(self._framed(marked.root))
         self._band_background = self._background()
-
-    @staticmethod
-    def _reserve(notes: list[Annotations]) -> dict[Any, str]:
-        """The widest text of every slot over all steps (edge labels keep a place for ``= ?``)."""
-        reserved: dict[Any, str] = {}
-        for a in notes:
-            for slot, text in a.texts.items():
-                current = reserved.get(slot)
-                if current is not text and text and (current is None or len(text) > len(current)):
-                    reserved[slot] = text
-        for a in notes:
-            for slot in a.texts:
-                if slot[0] == "local":
-                    reserved.setdefault(slot, "= ?")
-        return reserved
 
     def _base_class(self, gid: str) -> str:
         if gid[0] == "n":
@@ -302,7 +156,7 @@ class Layout:
             root.set("width", f"{width:.2f}pt")
             root.set("height", f"{height:.2f}pt")
             root.set("viewBox", f"{-dx:.2f} 0.00 {width:.2f} {height:.2f}")
-        root.text = _hole(_STYLE) + (root.text or "") + _hole(_BAND)
+        root.text = hole(STYLE) + (root.text or "") + hole(BAND)
         return root
 
     # -- per-frame state ----------------------------------------------------------------
@@ -327,19 +181,76 @@ class Layout:
         >>> shared.group_classes(0)
         ['node gs-n gs-input', 'node gs-n gs-output gs-focus gs-main', 'edge gs-e']
         """
-        a = self.annotations[k]
-        classes = self._base_classes[:]
-        for n in a.focus_nodes:
+        classes = self.base_classes[:]
+        for i, c in self.highlighted(k).items():
+            classes[i] = c
+        return classes
+
+    def highlighted(self, k: int) -> dict[int, str]:
+        """The groups step ``k`` highlights, with their class attribute (the others keep
+        their class of no step).
+
+        Parameters
+        ----------
+        k : int
+            A step index.
+
+        Returns
+        -------
+        dict of int to str
+            Group number (in :attr:`group_ids`) to class attribute.
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> g = gs.parse("sin(x)", x=0.0)
+        >>> Layout(g, gs.steps(g, "reverse").steps).highlighted(1)
+        {0: 'node gs-n gs-input gs-focus gs-main', 1: 'node gs-n gs-output gs-focus', 2: 'edge gs-e gs-focus'}
+        """
+        step, base, found = self.steps[k], self.base_classes, {}
+        for n in step.focus_nodes:
             i = self._node_group.get(n)
             if i is not None:
-                classes[i] += " gs-focus"
-        if a.main_node is not None and a.main_node in self._node_group:
-            classes[self._node_group[a.main_node]] += " gs-main"
-        for e in a.focus_edges:
-            i = self._edge_group.get(e)
+                found[i] = base[i] + " gs-focus"
+        main = step.main_node
+        if main is not None and main in self._node_group:
+            i = self._node_group[main]
+            found[i] = found.get(i, base[i]) + " gs-main"
+        for e in step.focus_edges:
+            i = self._edge_group.get(tuple(e))
             if i is not None:
-                classes[i] += " gs-focus"
-        return classes
+                found[i] = base[i] + " gs-focus"
+        return found
+
+    def slot_changes(self, k: int) -> list[tuple[int, str, str]]:
+        """The drawn slots whose text or class step ``k`` changes, from step ``k - 1``.
+
+        Parameters
+        ----------
+        k : int
+            A step index (step 0 changes nothing).
+
+        Returns
+        -------
+        list of (int, str, str)
+            Slot number (in :attr:`slot_keys`), its new text and its new class.
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> g = gs.parse("sin(x)", x=0.0)
+        >>> Layout(g, gs.steps(g, "forward").steps).slot_changes(1)
+        [(1, '0', 'gs-slot gs-value')]
+        """
+        slots, texts = self.states.changes(k)
+        table, drawn, classes = self.states.table, self._drawn, self._slot_classes
+        found = []
+        for i, t in zip(slots, texts):
+            j = drawn[i]
+            if j >= 0:
+                text, unknown = table[t]
+                found.append((j, text, classes[j] + " gs-unknown" if unknown else classes[j]))
+        return sorted(found)
 
     def slot_states(self, k: int) -> list[tuple[str, str]]:
         """(text, class) of every annotation slot at step ``k``.
@@ -362,62 +273,81 @@ class Layout:
         >>> shared.slot_states(0)[0]
         ('= 0', 'gs-slot gs-value')
         """
-        a = self.annotations[k]
-        texts, unknown = a.texts, a.unknown
-        return [(texts.get(key, ""), cls + " gs-unknown" if key in unknown else cls)
-                for key, cls in zip(self.slot_keys, self._slot_classes)]
+        ids, classes = self._slots(k)
+        table = self.states.table
+        return [(table[t][0], c) for t, c in zip(ids, classes)]
 
-    def _escape(self, text: str) -> str:
-        escaped = self._escaped.get(text)
-        if escaped is None:
-            escaped = self._escaped[text] = html.escape(text, quote=False)
-        return escaped
+    def _slots(self, k: int) -> tuple[list[int], list[str]]:
+        """The text number (in ``states.table``) and the class of every drawn slot at step ``k``."""
+        state, unknown = self.states.state(k), self._unknown
+        ids = [state[i] if i >= 0 else 0 for i in self._order]
+        classes = self._slot_classes
+        if any(unknown[t] for t in ids):
+            classes = [c + " gs-unknown" if unknown[t] else c for c, t in zip(classes, ids)]
+        return ids, classes
 
     def _values(self, k: int, style: str, band: str) -> dict[str, Sequence[str]]:
-        a = self.annotations[k]
-        texts, unknown, escaped = a.texts, a.unknown, self._escaped
-        words = [texts.get(key, "") for key in self.slot_keys]
-        classes = [cls + " gs-unknown" if key in unknown else cls
-                   for key, cls in zip(self.slot_keys, self._slot_classes)] if unknown else self._slot_classes
-        return {_GROUP: self.group_classes(k), _SLOT_CLASS: classes,
-                _SLOT_TEXT: [escaped[text] if text in escaped else self._escape(text) for text in words],
-                _STYLE: [style], _BAND: [band]}
+        ids, classes = self._slots(k)
+        escaped = self._escaped
+        texts = [escaped[t] for t in ids]
+        return {GROUP: self.group_classes(k), SLOT_CLASS: classes, SLOT_TEXT: texts,
+                STYLE: [style], BAND: [band]}
 
     # -- captions -------------------------------------------------------------------------
     def _frame_width(self) -> float:
         return max(self.width, 420.0)
 
-    def _caption_lines(self, a: Annotations) -> list[tuple[str, bool]]:
+    def caption_lines(self, k: int) -> list[tuple[str, bool]]:
+        """The caption of step ``k``: its lines, and whether a line is bold (the title).
+
+        Parameters
+        ----------
+        k : int
+            A step index.
+
+        Returns
+        -------
+        list of (str, bool)
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> g = gs.parse("sin(x)", x=0.0)
+        >>> title, *sentence = Layout(g, gs.steps(g, "reverse").steps).caption_lines(1)
+        >>> title, sentence[0][0].startswith("x̄ = ū₁ · cos(x) = 1 · 1 = 1"), sentence[0][1]
+        (('x̄', True), True, False)
+        """
+        step = self.steps[k]
         width = max(30, int((self._frame_width() - 24) / (0.6 * self._CAPTION_SIZE)))
-        lines = [(line, True) for line in textwrap.wrap(pretty(a.title), width)] if a.title else []
-        for paragraph in pretty(str(a.text)).splitlines():
+        lines = [(line, True) for line in textwrap.wrap(pretty(step.title), width)] if step.title else []
+        for paragraph in pretty(str(step.text)).splitlines():
             lines.extend((line, False) for line in (textwrap.wrap(paragraph, width) or [""]))
         return lines
 
     def _band_height(self) -> float:
-        most = max((len(c) for c in self.captions), default=0)
+        most = self.most_caption_lines
         return 14 + (most + 1) * self._CAPTION_SIZE * 1.35
 
     def _background(self) -> str:
         width, height = self._frame_width(), self.height + self._band_height()
         dx, y = (width - self.width) / 2, self.height + 4
-        return (_markup("rect", {"x": f"{-dx:.2f}", "y": "0", "width": f"{width:.2f}",
+        return (markup("rect", {"x": f"{-dx:.2f}", "y": "0", "width": f"{width:.2f}",
                                  "height": f"{height:.2f}", "fill": "white"}) + "\n"
-                + _markup("line", {"x1": f"{-dx + 8:.2f}", "y1": f"{y:.2f}", "x2": f"{width - dx - 8:.2f}",
+                + markup("line", {"x1": f"{-dx + 8:.2f}", "y1": f"{y:.2f}", "x2": f"{width - dx - 8:.2f}",
                                    "y2": f"{y:.2f}", "stroke": "#dee2e6", "stroke-width": "1"}) + "\n")
 
     def _caption(self, k: int) -> str:
         fs, width = self._CAPTION_SIZE, self._frame_width()
         dx, height = (width - self.width) / 2, self.height + self._band_height()
         family, y, lines = backend.FONT_FAMILY, self.height + 8, []
-        for text, bold in self.captions[k]:
+        for text, bold in self.caption_lines(k):
             y += fs * 1.35
             attrib = {"x": f"{self.width / 2:.2f}", "y": f"{y:.2f}", "text-anchor": "middle",
                       "font-family": family, "font-size": f"{fs:g}"}
             if bold:
                 attrib["font-weight"] = "bold"
-            lines.append(_markup("text", {**attrib, "fill": "#212529"}, text) + "\n")
-        lines.append(_markup("text", {"x": f"{width - dx - 8:.2f}", "y": f"{height - 6:.2f}",
+            lines.append(markup("text", {**attrib, "fill": "#212529"}, text) + "\n")
+        lines.append(markup("text", {"x": f"{width - dx - 8:.2f}", "y": f"{height - 6:.2f}",
                                       "text-anchor": "end", "font-family": family, "font-size": f"{fs - 3:g}",
                                       "fill": "#868e96"}, f"step {k + 1} of {len(self.steps)}") + "\n")
         return "".join(lines)
@@ -478,15 +408,15 @@ class Layout:
         >>> svg.startswith('<svg style="width:100%;'), 'id="ps0"' in svg
         (True, True)
         """
-        root = _Marked(self.svg, self.reserved, slot_ids=True).root
+        root = Marked(self.svg, self.reserved, slot_ids=True).root
         width = root.get("width", "")
         if width.endswith("pt") and root.get("height") is not None and _is_number(width[:-2]):
             sizing = f"width:100%;max-width:{width[:-2]}pt;height:auto"
             root.attrib = {("style" if k == "width" else k): (sizing if k == "width" else v)
                            for k, v in root.attrib.items() if k != "height"}
-        root.text = _hole(_STYLE) + (root.text or "") + _hole(_BAND)
+        root.text = hole(STYLE) + (root.text or "") + hole(BAND)
         style = f"\n<style>{style_sheet(self.style, f'#{prefix}')}</style>"
-        return prefix_ids(_Template(root).fill(self._values(0, style, "")), prefix)
+        return prefix_ids(Template(root).fill(self._values(0, style, "")), prefix)
 
     def positions(self) -> dict[int, tuple[float, float]]:
         """The centre of every node in SVG coordinates (identical in every frame).
@@ -547,43 +477,3 @@ def style_sheet(style: Style, scope: str = "") -> str:
         f"{s}text.gs-unknown{{fill:{UNKNOWN_COLOR}}}"
         f"{s}text.gs-adjoint{{fill:{ADJOINT_COLOR}}}"
     )
-
-
-_ID_ATTR = re.compile(r'(\sid=")([^"]+)(")')
-_URL_REF = re.compile(r"url\(#([^)]+)\)")
-_HREF_REF = re.compile(r'((?:xlink:)?href=")#([^"]+)(")')
-
-
-def prefix_ids(markup: str, prefix: str) -> str:
-    """Prefix every ``id`` in SVG/HTML markup, and every ``#id`` reference to it.
-
-    Graphviz names its elements ``graph0``, ``n1``, ``e0_1_0``...; two pictures
-    inlined in one page would clash, so each gets its own prefix. References
-    (``url(#id)``, ``href="#id"``, ``xlink:href="#id"``) to ids defined in the
-    markup are rewritten too; other links are left alone.
-
-    Parameters
-    ----------
-    markup : str
-        SVG or HTML text.
-    prefix : str
-        What every id starts with afterwards.
-
-    Returns
-    -------
-    str
-        The markup with prefixed ids and references.
-
-    Examples
-    --------
-    >>> prefix_ids('<g id="node1"><use xlink:href="#node1"/><a href="#top"/></g>', "p-")
-    '<g id="p-node1"><use xlink:href="#p-node1"/><a href="#top"/></g>'
-    """
-    defined = {m.group(2) for m in _ID_ATTR.finditer(markup)}
-    out = _ID_ATTR.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}{m.group(3)}", markup)
-    out = _URL_REF.sub(lambda m: f"url(#{prefix}{m.group(1)})" if m.group(1) in defined
-                       else m.group(0), out)
-    return _HREF_REF.sub(lambda m: f"{m.group(1)}#{prefix}{m.group(2)}{m.group(3)}"
-                         if m.group(2) in defined else m.group(0), out)
-
-

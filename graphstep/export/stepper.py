@@ -3,8 +3,9 @@
 A :class:`Stepper` is a :class:`~graphstep.steps.model.StepCursor` (the steps of a walk
 and a cursor) that can also write itself: one picture of the current step
 (:meth:`~Stepper.render`), a numbered picture per step (:meth:`~Stepper.save_all`), the
-self-contained HTML player (:meth:`~Stepper.to_html`) and animations
-(:meth:`~Stepper.to_gif`, :meth:`~Stepper.to_apng`). The steps themselves are built by
+self-contained HTML player (:meth:`~Stepper.to_html`), animations
+(:meth:`~Stepper.to_gif`, :meth:`~Stepper.to_apng`) and Beamer slides or TikZ pictures
+(:meth:`~Stepper.to_beamer`, :meth:`~Stepper.to_tikz_frames`). The steps themselves are built by
 :mod:`graphstep.steps.build`, which knows nothing of files.
 
 >>> import graphstep as gs
@@ -21,11 +22,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graphstep.export import image
+from graphstep.export import beamer, image
 from graphstep.export import svg as frames
 from graphstep.graph import Graph
 from graphstep.steps.build import build_steps
 from graphstep.steps.model import STEP_PATH_LIMIT, Mode, StepCursor
+from graphstep.views.choose import choose_view
 
 __all__ = ["Stepper", "steps"]
 
@@ -100,8 +102,8 @@ class Stepper(StepCursor):
         ----------
         directory : str or Path
             The folder (made if missing).
-        fmt : {"svg", "png"}
-            The pictures' format.
+        fmt : {"svg", "svgz", "png"}
+            The pictures' format (``svgz``: gzip-compressed SVG, a tenth of the size).
         **options
             ``style``, ``scale``: as for ``graphstep.export.svg.save_all``.
 
@@ -222,6 +224,54 @@ class Stepper(StepCursor):
         """
         return frames.to_apng(self, path, **options)
 
+    def to_beamer(self, path: str | Path, **options: Any) -> Path:
+        r"""Write Beamer slides: one frame, one overlay per step; see ``graphstep.export.beamer.to_beamer``.
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.tex`` file to write (compile it with pdflatex).
+        **options
+            ``style``, ``title``, ``aspect``.
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Examples
+        --------
+        >>> import graphstep as gs, tempfile, os
+        >>> s = gs.steps(gs.parse("sin(x)", x=0.0), "reverse")
+        >>> r"\only<3>" in s.to_beamer(os.path.join(tempfile.mkdtemp(), "steps.tex")).read_text()
+        True
+        """
+        return beamer.to_beamer(self, path, **options)
+
+    def to_tikz_frames(self, directory: str | Path, **options: Any) -> list[Path]:
+        """Write one TikZ picture per step (``step_001.tikz``...); see ``export.beamer.to_tikz_frames``.
+
+        Parameters
+        ----------
+        directory : str or Path
+            The folder (made if missing).
+        **options
+            ``style``, ``width``, ``height``.
+
+        Returns
+        -------
+        list of Path
+            The files written, in step order.
+
+        Examples
+        --------
+        >>> import graphstep as gs, tempfile
+        >>> s = gs.steps(gs.parse("sin(x)", x=0.0), "reverse")
+        >>> [p.name for p in s.to_tikz_frames(tempfile.mkdtemp())]
+        ['step_001.tikz', 'step_002.tikz', 'step_003.tikz']
+        """
+        return beamer.to_tikz_frames(self, directory, **options)
+
 
 def steps(
     g: Graph,
@@ -231,6 +281,10 @@ def steps(
     direction: Any = None,
     seed: Any = None,
     path_limit: int = STEP_PATH_LIMIT,
+    focus: Any = None,
+    collapse: Any = None,
+    expand: Any = None,
+    hide_constants: bool = False,
 ) -> Stepper:
     """A :class:`Stepper` walking through ``g`` in ``mode`` (see :mod:`graphstep.steps.model`).
 
@@ -255,6 +309,12 @@ def steps(
         is not a scalar, ``1.0`` otherwise.
     path_limit : int
         ``paths`` only: more paths than this to one input raise ``PathLimitError``.
+    focus, collapse, expand, hide_constants : optional
+        Walk through a smaller graph with the same derivatives (see ``gs.render`` and
+        :doc:`/collapsing`): only the paths from the ``focus`` inputs, blocks collapsed
+        into single nodes (a reverse step over a block multiplies by its total
+        derivative), constants written inline. (Unlike ``gs.render``, a walk never
+        collapses a large graph by itself: its steps are those of the graph given.)
 
     Returns
     -------
@@ -282,11 +342,14 @@ def steps(
     ...     print(step.text)
     ū3 = 1: the output's adjoint is ∂u3/∂u3 = 1; reverse accumulation starts here and visits the
     nodes in reverse topological order
-    ū2 = ū3 · x = 1 · 1.5 = 1.5
-    ū1 = ū2 · exp(u1) = 1.5 · 9.488 = 14.23
+    ū2 = ū3 · x = 1 · 1.5 = 1.5. It reads the cached x (8 B).
+    ū1 = ū2 · exp(u1) = 1.5 · 9.488 = 14.23. It reads the cached u2 (8 B).
     x̄ = ū1 · 2·x + ū3 · u2 = 14.23 · 3 + 1 · 9.488 = 52.18 (two edges leave x, so two
-    contributions; ū1 and ū3 are complete already because both come after x in topological order)
+    contributions; ū1 and ū3 are complete already because both come after x in topological order).
+    It reads the cached x (8 B), u2 (8 B).
     gradient: x̄ = ∂u3/∂x = 52.18; gs.grad(g) gives 52.18: they agree
     """
+    if isinstance(g, Graph):
+        g = choose_view(g, focus, collapse, expand, hide_constants)
     walk = build_steps(g, mode, wrt, direction=direction, seed=seed, path_limit=path_limit)
     return Stepper(walk.graph, walk.mode, walk.wrt, walk.steps)

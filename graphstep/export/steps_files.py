@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from graphstep.errors import InputError
+from graphstep.export import beamer
 from graphstep.export import svg as export
 from graphstep.export.files import output_path
 from graphstep.text import WordEnum
@@ -36,6 +37,8 @@ class StepsOutput(WordEnum):
         The self-contained step player.
     GIF, APNG : StepsOutput
         An animation.
+    BEAMER : StepsOutput
+        Beamer slides (``.tex``): one frame, one overlay per step.
 
     Examples
     --------
@@ -47,10 +50,11 @@ class StepsOutput(WordEnum):
     HTML = "html"
     GIF = "gif"
     APNG = "apng"
+    BEAMER = "beamer"
 
 
 _SUFFIXES = {".html": StepsOutput.HTML, ".htm": StepsOutput.HTML, ".gif": StepsOutput.GIF,
-             ".apng": StepsOutput.APNG, ".png": StepsOutput.APNG}
+             ".apng": StepsOutput.APNG, ".png": StepsOutput.APNG, ".tex": StepsOutput.BEAMER}
 
 
 def steps_output_kind(path: str | os.PathLike) -> StepsOutput:
@@ -82,7 +86,7 @@ def steps_output_kind(path: str | os.PathLike) -> StepsOutput:
     Traceback (most recent call last):
     ...
     graphstep.errors.InputError: cannot tell what to write to 'a.txt' from its suffix '.txt': \
-use a directory (frames), .html (player), .gif or .apng
+use a directory (frames), .html (player), .gif, .apng or .tex (Beamer slides)
     """
     path = os.fspath(path)
     if path.endswith(("/", os.sep)):
@@ -100,7 +104,7 @@ use a directory (frames), .html (player), .gif or .apng
     if suffix not in _SUFFIXES:
         raise InputError(
             f"cannot tell what to write to {path!r} from its suffix {suffix!r}: use a directory "
-            "(frames), .html (player), .gif or .apng"
+            "(frames), .html (player), .gif, .apng or .tex (Beamer slides)"
         )
     return _SUFFIXES[suffix]
 
@@ -179,7 +183,8 @@ def write_steps(stepper: Any, path: str | os.PathLike, fmt: str = "svg", style: 
         Where to write; :func:`steps_output_kind` says what (a folder's name as a
         string may end in a slash).
     fmt : str, optional
-        The frames' format, ``"svg"`` (default) or ``"png"``; used for a folder only.
+        The frames' format, ``"svg"`` (default), ``"svgz"`` (gzip-compressed SVG), ``"png"``
+        or ``"tikz"``; used for a folder only.
     style : Style, optional
         How the pictures look (:class:`graphstep.Style`; default: the stepper's own).
     duration : int, optional
@@ -208,8 +213,12 @@ def write_steps(stepper: Any, path: str | os.PathLike, fmt: str = "svg", style: 
     timing = {} if duration is None else {"duration": duration}
     if kind is StepsOutput.FRAMES:
         check_writable_directory(path)
+        if fmt == "tikz":
+            return beamer.to_tikz_frames(stepper, Path(path), style=style)
         return list(export.save_all(stepper, Path(path), fmt=fmt, style=style))
     target = check_writable_file(path)
+    if kind is StepsOutput.BEAMER:
+        return [beamer.to_beamer(stepper, target, style=style)]
     if kind is StepsOutput.HTML:
         return [Path(export.to_html(stepper, target, style=style))]
     if kind is StepsOutput.GIF:

@@ -18,6 +18,7 @@ this module is what callers use, with a stepper.
 from __future__ import annotations
 
 import errno
+import gzip
 import os
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,11 @@ def _check_stepper(stepper: Any) -> tuple[Graph, list[Step]]:
     if not steps:
         raise InputError("the stepper has no steps to draw")
     return graph, steps
+
+
+def _check_player_size(stepper: Any) -> None:
+    graph, steps = _check_stepper(stepper)
+    player.check_size(len(graph), sum(1 for _ in graph.edges()), len(steps))
 
 
 # --- the stepper's shared layout, and its pictures ----------------------------------------
@@ -187,10 +193,14 @@ def frames(stepper: Any, fmt: str = "svg", style: Style | None = None,
 
 def save_all(stepper: Any, directory: str | os.PathLike, fmt: str = "svg",
              style: Style | None = None, scale: float | None = None) -> list[Path]:
-    """Write every step as ``step_001.svg`` (or ``.png``) into ``directory``.
+    """Write every step as ``step_001.svg`` (or ``.svgz``, ``.png``) into ``directory``.
 
     All or nothing: every frame goes to a temporary file first, and all are moved
-    into place once the last is complete.
+    into place once the last is complete. Every frame is a whole picture (it opens on
+    its own, in slides too). For big graphs ``fmt="svgz"`` writes the same SVG
+    gzip-compressed, about a tenth of the size (the frames of a 1,016-node graph's 982
+    reverse steps: about 150 MB instead of 1.4 GB); Firefox, Inkscape and web servers
+    show ``.svgz`` files, Chromium only when a server sends them.
 
     Parameters
     ----------
@@ -198,7 +208,7 @@ def save_all(stepper: Any, directory: str | os.PathLike, fmt: str = "svg",
         The steps.
     directory : path
         The folder (made when missing).
-    fmt : {"svg", "png"}
+    fmt : {"svg", "svgz", "png"}
         The file format.
     style : Style, optional
         The look.
@@ -224,15 +234,20 @@ def save_all(stepper: Any, directory: str | os.PathLike, fmt: str = "svg",
     >>> [p.name for p in save_all(s, tempfile.mkdtemp())]
     ['step_001.svg', 'step_002.svg', 'step_003.svg']
     """
-    if fmt not in ("svg", "png"):
-        raise RenderError(f"save_all writes svg or png frames, not {fmt!r}")
+    if fmt not in ("svg", "svgz", "png"):
+        raise RenderError(f"save_all writes svg, svgz or png frames, not {fmt!r}")
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise WriteError(errno.ENOTDIR, "it is a file, and frames need a folder", str(directory))
     shared = layout(stepper, style)
     digits = max(3, len(str(len(shared))))
+    def data(k: int) -> bytes:
+        if fmt == "svgz":  # level 6: nearly level 9's size in half its time; no date, so reproducible
+            return gzip.compress(svg_file_data(shared.frame(k), "svg"), compresslevel=6, mtime=0)
+        return svg_file_data(shared.frame(k), fmt, scale)
+
     return atomic_write_all(
-        (directory / f"step_{k + 1:0{digits}d}.{fmt}", svg_file_data(shared.frame(k), fmt, scale))
+        (directory / f"step_{k + 1:0{digits}d}.{fmt}", data(k))
         for k in progress(range(len(shared)), len(shared), f"{fmt} frames"))
 
 
@@ -263,6 +278,9 @@ def player_html(stepper: Any, style: Style | None = None, prefix: str | None = N
     ------
     InputError
         For a bad prefix or stepper.
+    SizeLimitError
+        When the player would take more than ``player.PLAYER_MAX_BYTES`` (checked at
+        once, before Graphviz runs); the message names the sizes and the ways out.
 
     Examples
     --------
@@ -272,6 +290,7 @@ def player_html(stepper: Any, style: Style | None = None, prefix: str | None = N
     True
     """
     prefix = player.check_prefix(prefix)
+    _check_player_size(stepper)
     return player.fragment(layout(stepper, style), prefix, delay, start=stepper.index)
 
 
@@ -301,6 +320,10 @@ def to_html(stepper: Any, path: str | os.PathLike, style: Style | None = None,
     ------
     InputError, WriteError
         For a bad stepper or path, or when the file cannot be written.
+    SizeLimitError
+        When the player would take more than ``player.PLAYER_MAX_BYTES`` (10 MB; checked
+        at once, before Graphviz runs); the message names the sizes and the ways out
+        (``focus=``, ``collapse=``, ``save_all``).
 
     Examples
     --------
@@ -311,6 +334,7 @@ def to_html(stepper: Any, path: str | os.PathLike, style: Style | None = None,
     """
     graph, _ = _check_stepper(stepper)
     path = output_path(path)
+    _check_player_size(stepper)
     page_title = title or f"graphstep: {pretty(graph.expr(graph.output))}"
     return atomic_write(path, player.page(layout(stepper, style), page_title, start=stepper.index))
 

@@ -29,7 +29,9 @@ import numpy as np
 from graphstep.algorithms.reverse import grad
 from graphstep.errors import InputError, ShapeError
 from graphstep.formulas.builder import add, fit, scale
+from graphstep.formulas.code import to_python
 from graphstep.formulas.expr import Adjoint, Const, Env, Expr, Mask, Pullback, Value, fit_value
+from graphstep.formulas.latex import to_latex
 from graphstep.formulas.names import adjoint_name, latex_name
 from graphstep.formulas.rules import adjoint_rule, definition, forward_latex
 from graphstep.formulas.sentences import adjoint_sentence, adjoint_sentences
@@ -40,6 +42,7 @@ from graphstep.text import shape_text
 __all__ = [
     "backprop_formulas",
     "Formula",
+    "Formulas",
     "FormulaCheck",
     "ACTIVATIONS",
     "adjoint_rule",
@@ -272,6 +275,63 @@ class Formula:
         return self.text
 
 
+class Formulas(dict):
+    """``{input name: Formula}`` (a dict), and the whole derivation as code and as LaTeX.
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> formulas = gs.backprop_formulas(gs.parse("sin(x) * y", x=1.0, y=2.0))
+    >>> list(formulas), "def loss_and_grads(x, y):" in formulas.to_python()
+    (['x', 'y'], True)
+    >>> formulas.to_latex().startswith("\\\\begin{align}")
+    True
+    """
+
+    def to_python(self) -> str:
+        """A standalone numpy module: ``loss_and_grads(...)`` and ``check_grads()``.
+
+        See :func:`graphstep.formulas.code.to_python`.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> "dL_dx = " in gs.backprop_formulas(gs.parse("x^2", x=3.0)).to_python()
+        True
+        """
+        return to_python(self)
+
+    def to_latex(self, environment: str = "align") -> str:
+        """The forward pass, the adjoints and the gradients as one ``align``.
+
+        See :func:`graphstep.formulas.latex.to_latex`.
+
+        Parameters
+        ----------
+        environment : {"align", "align*"}
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> import graphstep as gs
+        >>> print(gs.backprop_formulas(gs.parse("x^2", x=3.0)).to_latex("align*"))
+        \\begin{align*}
+        \\intertext{Forward pass:}
+        L = u_{1} &= x^{2} \\\\
+        \\intertext{Gradients:}
+        \\frac{\\partial L}{\\partial x} &= 2\\,x
+        \\end{align*}
+        """
+        return to_latex(self, environment)
+
+
 def _values_in(e: Expr) -> list[int]:
     found = []
     stack = [e]
@@ -320,7 +380,7 @@ def _named_nodes(g: Graph, active: list[bool], named: Any) -> set[int]:
     return {n for n in chosen | shared if active[n] and n != g.output and g.op(n) != INPUT}
 
 
-def backprop_formulas(g: Graph, named: Any = "auto", loss: str = "L") -> dict[str, Formula]:
+def backprop_formulas(g: Graph, named: Any = "auto", loss: str = "L") -> Formulas:
     """Derive each input's gradient in matrix form from the per-edge adjoint rules.
 
     Every node's adjoint is the sum, over its uses, of the rule of that edge
@@ -341,8 +401,9 @@ def backprop_formulas(g: Graph, named: Any = "auto", loss: str = "L") -> dict[st
 
     Returns
     -------
-    dict
-        ``{input name: Formula}`` in ``g.inputs`` order.
+    Formulas
+        ``{input name: Formula}`` in ``g.inputs`` order (a dict), with ``.to_python()``
+        and ``.to_latex()`` for the whole derivation.
 
     Raises
     ------
@@ -387,7 +448,7 @@ def backprop_formulas(g: Graph, named: Any = "auto", loss: str = "L") -> dict[st
             e = add(terms)
         full[node] = fit(e, g.shape_of(node))
         ref[node] = Adjoint(g.shape_of(node), node, g.label(node)) if node in named_set else full[node]
-    result = {}
+    result = Formulas()
     for name in g.inputs:
         node = g.input_node(name)
         expr = full[node]

@@ -47,7 +47,8 @@ class Example:
         The seed (lecture note) it comes from.
     title : str
     expression : str
-        The expression, as ``graphstep`` reads it.
+        The expression, as ``graphstep`` reads it: a program (``z = w*x + b`` then
+        ``a = max(0, z)``) where the seed names its steps, so the pictures use its names.
     values : callable
         ``() -> {input: value}``: the inputs (random ones drawn from a fixed seed).
     expected : callable
@@ -143,31 +144,31 @@ def _examples() -> list[Example]:
     return [
         Example(
             "chain-rule", "004", "Chain rule through intermediate variables",
-            "ln(sin(x^3)^2)", lambda: {"x": 0.7},
+            "u1 = x^3\nu2 = sin(u1)\nu3 = u2^2\ny = ln(u3)", lambda: {"x": 0.7},
             lambda g: {"x": 6 * _v(g, "x") ** 2 * np.cos(_v(g, "x") ** 3) / np.sin(_v(g, "x") ** 3)},
             "u₁ = x³, u₂ = sin(u₁), u₃ = u₂², y = ln(u₃): one path, dy/dx = 6x²·cos(x³)/sin(x³).",
             mode="paths",
         ),
         Example(
             "x-exp-x2", "004", "Two paths from x: the slide's path sum, corrected",
-            "x * exp(x^2)", lambda: {"x": 1.5},
+            "u1 = x^2\nu2 = exp(u1)\ny = x*u2", lambda: {"x": 1.5},
             lambda g: {"x": np.exp(_v(g, "x") ** 2) * (2 * _v(g, "x") ** 2 + 1)},
             "The slides list three terms, x·exp(x²)·x twice and exp(x²), and conclude that "
-            "the sum is exp(x²). There are exactly two paths: x → u₁ → u₂ → u₃ with factors 2x, "
-            "exp(x²), x (product 2x²·exp(x²)) and x → u₃ with factor u₂ = exp(x²). Their "
+            "the sum is exp(x²). There are exactly two paths: x → u₁ → u₂ → y with factors 2x, "
+            "exp(x²), x (product 2x²·exp(x²)) and x → y with factor u₂ = exp(x²). Their "
             "sum is exp(x²)·(2x² + 1), as the slides' own product-rule sanity check gives; "
             "'= exp(x²)' drops the 2x²·exp(x²) term.",
             mode="paths", tags=("wrong-slide",),
         ),
         Example(
             "partial-derivatives", "004", "Partial derivatives and the gradient",
-            "3*x^2*(2*y + 7)", lambda: {"x": 1.0, "y": 2.0},
+            "f = 3*x^2*(2*y + 7)", lambda: {"x": 1.0, "y": 2.0},
             lambda g: {"x": 6 * _v(g, "x") * (2 * _v(g, "y") + 7), "y": 6 * _v(g, "x") ** 2},
             "∇f(x, y) = [6x(2y + 7), 6x²].", mode="reverse",
         ),
         Example(
             "jacobian-fg", "004", "The Jacobian of [f, g]",
-            "[3*x^2*(2*y + 7), 4*x + y^2]", lambda: {"x": 1.0, "y": 2.0},
+            "f = 3*x^2*(2*y + 7)\ng = 4*x + y^2\n[f, g]", lambda: {"x": 1.0, "y": 2.0},
             lambda g: {"x": np.array([[6 * _v(g, "x") * (2 * _v(g, "y") + 7)], [4.0]]),
                        "y": np.array([[6 * _v(g, "x") ** 2], [2 * _v(g, "y")]])},
             "J = [[6x(2y + 7), 6x²], [4, 2y]]: each row is one function's gradient.",
@@ -182,7 +183,7 @@ def _examples() -> list[Example]:
         ),
         Example(
             "power-chain", "004", "Chain rule on 2(x² + 9)³",
-            "2*(x^2 + 9)^3", lambda: {"x": 0.5},
+            "u = x^2 + 9\nf = 2*u^3", lambda: {"x": 0.5},
             lambda g: {"x": 6 * (_v(g, "x") ** 2 + 9) ** 2 * 2 * _v(g, "x")},
             "df/du = 6u² and du/dx = 2x, so df/dx = 6(x² + 9)²·2x.", mode="paths",
         ),
@@ -194,28 +195,29 @@ def _examples() -> list[Example]:
         ),
         Example(
             "dot-product", "004", "The dot product as sum(w ⊗ x)",
-            "sum(w * x)", lambda: {"w": np.array([0.5, -1.0, 2.0]), "x": np.array([1.0, 2.0, 3.0])},
+            "u = w * x\ny = sum(u)",
+            lambda: {"w": np.array([0.5, -1.0, 2.0]), "x": np.array([1.0, 2.0, 3.0])},
             lambda g: {"w": _v(g, "x"), "x": _v(g, "w")},
             "u = w ⊗ x has Jacobian diag(x); y = sum(u) has 1ᵀ; so dy/dw = 1ᵀ·diag(x) = xᵀ.",
             mode="reverse",
         ),
         Example(
             "neuron-active", "004", "A ReLU neuron, active (w·x + b > 0)",
-            "max(0, dot(w, x) + b)",
+            "z = dot(w, x) + b\nactivation = max(0, z)",
             lambda: {"w": np.array([0.5, -0.25, 1.0]), "x": np.array([1.0, 2.0, 0.5]), "b": 0.1},
             lambda g: {"w": _v(g, "x"), "x": _v(g, "w"), "b": 1.0},
             "For z = w·x + b > 0 the max disappears: d/dw = xᵀ, d/db = 1.", mode="reverse",
         ),
         Example(
             "neuron-inactive", "004", "A ReLU neuron, clipped (w·x + b <= 0)",
-            "max(0, dot(w, x) + b)",
+            "z = dot(w, x) + b\nactivation = max(0, z)",
             lambda: {"w": np.array([0.5, -0.25, 1.0]), "x": np.array([1.0, 2.0, 0.5]), "b": -1.0},
             lambda g: {"w": np.zeros(3), "x": np.zeros(3), "b": 0.0},
             "For z <= 0 the activation is clipped to 0 and every derivative is 0.", mode="reverse",
         ),
         Example(
             "neuron-cost", "004", "The neuron's mean squared cost over a batch",
-            "mean((y - max(0, X @ w + b))^2)",
+            "z = X @ w + b\nu = max(0, z)\nv = y - u\nC = mean(v^2)",
             lambda: {"y": np.array([1.0, 0.0, 2.0, 0.5]),
                      "X": _rng(4).normal(size=(4, 3)), "w": np.array([0.5, -0.3, 0.8]), "b": 0.2},
             lambda g: _neuron_cost(g),
@@ -224,7 +226,8 @@ def _examples() -> list[Example]:
         ),
         Example(
             "sigmoid-network-ce", "004", "Sigmoid network with cross entropy (elementwise weights)",
-            "-sum(y * log(sigmoid(w2 * sigmoid(w1 * x + b1) + b2)))",
+            "u1 = w1 * x + b1\nu2 = sigmoid(u1)\nu3 = w2 * u2 + b2\nu4 = sigmoid(u3)\n"
+            "cost = -sum(y * log(u4))",
             lambda: {"y": np.array([0.0, 1.0, 0.0]), "w2": np.array([0.7, -1.2, 0.4]),
                      "w1": np.array([0.3, 0.8, -0.5]), "x": np.array([1.0, -0.5, 2.0]),
                      "b1": np.array([0.1, 0.0, -0.1]), "b2": np.array([0.2, 0.1, 0.0])},
@@ -235,7 +238,7 @@ def _examples() -> list[Example]:
         ),
         Example(
             "outer-product", "003", "dL/dM for y = Mx: an outer product",
-            "sum((t - M @ x)^2)",
+            "y = M @ x\nL = sum((t - y)^2)",
             lambda: {"t": np.array([1.0, 0.0, -1.0]), "M": _rng(3).normal(size=(3, 2)),
                      "x": np.array([1.0, 2.0])},
             lambda g: {"M": -2 * np.outer(_v(g, "t") - _v(g, "M") @ _v(g, "x"), _v(g, "x")),
@@ -247,7 +250,7 @@ def _examples() -> list[Example]:
         ),
         Example(
             "affine-broadcast-bias", "001", "score = XW + b with a broadcast bias",
-            "0.5 * sum((X @ W + b - Y)^2)",
+            "score = X @ W + b\nL = 0.5 * sum((score - Y)^2)",
             lambda: {"X": _rng(1).normal(size=(4, 3)), "W": _rng(2).normal(size=(3, 2)),
                      "b": np.array([0.1, -0.2]), "Y": _rng(5).normal(size=(4, 2))},
             lambda g: _affine(g),
@@ -257,7 +260,8 @@ def _examples() -> list[Example]:
         ),
         Example(
             "two-layer-tanh", "002", "A two-layer tanh network with MSE",
-            "mean((tanh(tanh(X @ Wh.T + bh) @ Wo.T + bo) - Y)^2)",
+            "Z_h = X @ Wh.T + bh\nA_h = tanh(Z_h)\nZ_out = A_h @ Wo.T + bo\nA_out = tanh(Z_out)\n"
+            "L = mean((A_out - Y)^2)",
             lambda: {"X": _rng(6).normal(size=(4, 3)), "Wh": _rng(7).normal(size=(5, 3)) * 0.5,
                      "bh": _rng(8).normal(size=5) * 0.1, "Wo": _rng(9).normal(size=(3, 5)) * 0.5,
                      "bo": _rng(10).normal(size=3) * 0.1, "Y": _rng(11).normal(size=(4, 3))},
@@ -268,7 +272,7 @@ def _examples() -> list[Example]:
         ),
         Example(
             "mlp-matrix-backprop", "000", "Backprop in matrix form: the Gˡ recursion",
-            "sum((sigmoid(sigmoid(X @ W1) @ W2) - Y)^2) / 2",
+            "Z1 = sigmoid(X @ W1)\nZ2 = sigmoid(Z1 @ W2)\nJ = sum((Z2 - Y)^2) / 2",
             lambda: {"X": _rng(12).normal(size=(5, 3)), "W1": _rng(13).normal(size=(3, 4)),
                      "W2": _rng(14).normal(size=(4, 2)), "Y": _rng(15).uniform(size=(5, 2))},
             _mlp_000,
@@ -278,7 +282,7 @@ def _examples() -> list[Example]:
         ),
         Example(
             "linear-regression", "000", "Linear regression: Xᵀ(Xθ - y)/m",
-            "sum((X @ th - y)^2) / (2*4)",
+            "J = sum((X @ th - y)^2) / (2*4)",
             lambda: {"X": np.column_stack([np.ones(4), _rng(16).normal(size=(4, 2))]),
                      "th": np.array([0.5, -1.0, 2.0]), "y": np.array([1.0, 2.0, 0.0, -1.0])},
             lambda g: {"th": _v(g, "X").T @ (_v(g, "X") @ _v(g, "th") - _v(g, "y")) / 4,

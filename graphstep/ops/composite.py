@@ -9,7 +9,14 @@ table entry. Both are a ``composite`` node: its parameters hold
 - ``jacobian(pos, args, out) -> Jacobian | float | array``: the local derivative of the
   output with respect to argument ``pos`` (an array is read as a dense numerator-layout
   matrix ``out.size x arg.size``);
-- ``title``: what the node is called in pictures and text (``layer1``, ``erf``).
+- ``title``: what the node is called in pictures and text (``layer1``, ``erf``);
+
+and optionally
+
+- ``definition``: what a picture writes after the node's label (``layer1(x, W1)``,
+  ``2·x``; default: the title applied to the arguments' labels);
+- ``formulas``: one text per argument, the formula written on that edge (default: the
+  local derivative's own formula).
 
 >>> from graphstep.build.trace import apply, var
 >>> from graphstep.ops.table import OPS
@@ -32,10 +39,14 @@ import numpy as np
 from graphstep.ops import jacobians as jac
 from graphstep.ops.spec import Kind, OpSpec, as_value
 
-__all__ = ["COMPOSITE", "composite_spec", "composite_jacobian", "composite_params"]
+__all__ = ["COMPOSITE", "FOLDED", "CompositeSpec", "composite_spec", "composite_jacobian", "composite_params"]
 
 #: The op's name (a key of :data:`graphstep.ops.table.OPS`).
 COMPOSITE = "composite"
+
+#: Parameter of a constant leaf standing for a folded sub-graph: how many nodes it folds
+#: (:func:`graphstep.focus`); pictures write ``⋯ 12 nodes folded`` beside its label.
+FOLDED = "folded"
 
 
 def composite_params(forward: Callable, jacobian: Callable, title: str, **more: Any) -> dict:
@@ -94,11 +105,42 @@ def composite_jacobian(pos: int, args: tuple, out: Any, params: dict, labels: tu
     in_shape, out_shape = np.shape(args[pos]), np.shape(out)
     if in_shape == () and out_shape == ():
         return float(np.asarray(result, dtype=float).reshape(()))
-    return jac.Dense(result, in_shape, out_shape, f"∂{labels[-1]}/∂{labels[pos]}")
+    formulas = params.get("formulas")
+    name = formulas[pos] if formulas else f"∂{labels[-1]}/∂{labels[pos]}"
+    return jac.Dense(result, in_shape, out_shape, name)
 
 
 def _forward(args: tuple, params: dict) -> Any:
     return as_value(params["forward"](args))
+
+
+class CompositeSpec(OpSpec):
+    """The composite op's entry: written with the node's own ``definition`` or ``title``.
+
+    Examples
+    --------
+    >>> spec = composite_spec()
+    >>> spec.write(["x", "W1"], [6, 6], {"title": "layer1"}), spec.write(["x"], [6], {"definition": "2*x"})
+    ('layer1(x, W1)', '2*x')
+    """
+
+    def write(self, texts: list[str], precs: list[int], params: dict | None) -> str:
+        """The node as text: its ``definition``, else its ``title`` applied to ``texts``.
+
+        Parameters
+        ----------
+        texts : list of str
+        precs : list of int
+        params : dict or None
+
+        Returns
+        -------
+        str
+        """
+        params = params or {}
+        if params.get("definition"):
+            return params["definition"]
+        return f"{params.get('title', COMPOSITE)}({', '.join(texts)})"
 
 
 def composite_spec() -> OpSpec:
@@ -113,7 +155,7 @@ def composite_spec() -> OpSpec:
     >>> composite_spec().variadic
     True
     """
-    return OpSpec(
+    return CompositeSpec(
         name=COMPOSITE, kind=Kind.STRUCTURAL, arity=1, variadic=True, text="composite({0})",
         forward=_forward, jacobian=composite_jacobian, latex=r"\operatorname{{composite}}({0})",
     )

@@ -27,6 +27,7 @@ import numpy as np
 
 from graphstep.algorithms.reverse import adjoints as compute_adjoints
 from graphstep.graph import Graph
+from graphstep.ops.composite import FOLDED
 from graphstep.ops.table import CONST, INPUT, format_op
 from graphstep.render.style import LookKind, Style
 from graphstep.steps.model import Step
@@ -103,7 +104,8 @@ def node_title(g: Graph, node: int) -> tuple[str, str]:
     label = pretty(g.label(node))
     op = g.op(node)
     if op in (INPUT, CONST):
-        return label, ""
+        folded = g.params(node).get(FOLDED)  # a leaf standing for a folded sub-graph (gs.focus)
+        return label, (f"⋯ {folded} nodes folded" if folded else "")
     args = [_through_broadcast(g, a) for a in g.args(node)]
     if op == "broadcast":
         text = f"broadcast({args[0]})"

@@ -28,7 +28,8 @@ from graphstep.ops.table import CONST, INPUT
 from graphstep.render.annotate import edge_formula_text, expression_text, node_title
 from graphstep.render.style import AUTO, Style
 
-__all__ = ["MAX_ASPECT", "PAGE_WIDTH", "PAGE_ASPECT", "auto_direction", "estimate_size", "resolve_direction"]
+__all__ = ["MAX_ASPECT", "PAGE_WIDTH", "PAGE_ASPECT", "auto_direction", "estimate_size", "resolve_direction",
+           "ranks", "node_box", "edge_box"]
 
 #: Left to right while the estimated picture is at most this many times as wide as high.
 MAX_ASPECT = 3.0
@@ -46,8 +47,24 @@ _RANK_GAP = 2.5  # the gap between ranks, in font sizes
 _MARGIN = 3.0  # the outer pad and the spread of ranks that do not line up, in font sizes
 
 
-def _ranks(g: Graph) -> list[int]:
-    """Each node's rank: one after its latest argument; a leaf just before its first user."""
+def ranks(g: Graph) -> list[int]:
+    """Each node's rank: one after its latest argument; a leaf just before its first user.
+
+    Parameters
+    ----------
+    g : Graph
+
+    Returns
+    -------
+    list of int
+        By node id; the inputs of a first operation have rank 0.
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> ranks(gs.parse("sin(x) * 2", x=0.5))
+    [0, 1, 1, 2]
+    """
     n = len(g)
     rank = [0] * n
     for node in range(n):
@@ -63,8 +80,25 @@ def _ranks(g: Graph) -> list[int]:
     return rank
 
 
-def _node_box(g: Graph, node: int, style: Style) -> tuple[float, float]:
-    """(width in characters, height in lines) of a node's label."""
+def node_box(g: Graph, node: int, style: Style) -> tuple[float, float]:
+    """(width in characters, height in lines) of a node's label.
+
+    Parameters
+    ----------
+    g : Graph
+    node : int
+    style : Style
+
+    Returns
+    -------
+    (float, float)
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> node_box(gs.parse("exp(x)", x=0.5), 1, Style())
+    (11.0, 3.0)
+    """
     label, definition = node_title(g, node)
     texts = [f"{label} = {definition}" if definition else label]
     if style.expressions and g.op(node) not in (INPUT, CONST):
@@ -75,8 +109,26 @@ def _node_box(g: Graph, node: int, style: Style) -> tuple[float, float]:
     return float(max(len(t) for t in texts)), float(lines)
 
 
-def _edge_box(g: Graph, tail: int, head: int, pos: int, style: Style) -> tuple[float, float] | None:
-    """(width in characters, height in lines) of an edge's label, or None without one."""
+def edge_box(g: Graph, tail: int, head: int, pos: int, style: Style) -> tuple[float, float] | None:
+    """(width in characters, height in lines) of an edge's label, or None without one.
+
+    Parameters
+    ----------
+    g : Graph
+    tail, head, pos : int
+        The edge: ``tail`` is argument ``pos`` of ``head``.
+    style : Style
+
+    Returns
+    -------
+    (float, float) or None
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> edge_box(gs.parse("exp(x)", x=0.5), 0, 1, 0, Style())
+    (15.0, 2.0)
+    """
     if not style.locals or not (g.active[tail] or style.constant_edges):
         return None
     scalar = g.shape_of(head) == ()
@@ -108,7 +160,7 @@ def estimate_size(g: Graph, style: Style, across: bool) -> tuple[float, float]:
     >>> w > 3 * h
     True
     """
-    rank = _ranks(g)
+    rank = ranks(g)
     levels = max(rank) + 1 if rank else 1
     along = [0.0] * levels  # a rank's extent along the flow
     side = [0.0] * levels  # its extent across the flow
@@ -120,11 +172,11 @@ def estimate_size(g: Graph, style: Style, across: bool) -> tuple[float, float]:
         return (w, h + _NODE_GAP) if across else (h, w + _NODE_GAP)
 
     for node in range(len(g)):
-        a, s = sizes(*_node_box(g, node, style))
+        a, s = sizes(*node_box(g, node, style))
         along[rank[node]] = max(along[rank[node]], a)
         side[rank[node]] += s
     for t, h, q in g.edges():
-        box = _edge_box(g, t, h, q, style)
+        box = edge_box(g, t, h, q, style)
         if box is not None:
             a, s = sizes(*box)
             label_along[rank[h]] = max(label_along[rank[h]], a)

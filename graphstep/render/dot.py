@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-
-import graphviz
+from typing import TYPE_CHECKING
 
 from graphstep.errors import InputError
 from graphstep.graph import Graph
+from graphstep.render import layered
 from graphstep.render.annotate import (
     Slot,
     annotations,
@@ -31,7 +31,8 @@ from graphstep.render.annotate import (
     node_kind,
     node_title,
 )
-from graphstep.render.direction import resolve_direction
+from graphstep.render.budget import plan_layout
+from graphstep.render.direction import edge_box, node_box, resolve_direction
 from graphstep.render.style import (
     ADJOINT_COLOR,
     EXPR_COLOR,
@@ -44,6 +45,9 @@ from graphstep.render.style import (
 from graphstep.render.tooltips import edge_tooltip, node_tooltip
 from graphstep.steps.model import Step
 
+if TYPE_CHECKING:
+    import graphviz
+
 __all__ = [
     "to_digraph",
     "to_dot",
@@ -53,6 +57,7 @@ __all__ = [
     "node_id",
     "edge_id",
     "DENSE_NODES",
+    "pinned_positions",
 ]
 
 
@@ -244,6 +249,13 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
     Returns
     -------
     graphviz.Digraph
+        Laid out by ``dot``, or, when :func:`graphstep.render.budget.plan_layout` predicts
+        too much work for it, with every node pinned by :func:`pinned_positions`.
+
+    Raises
+    ------
+    SizeLimitError
+        For a graph of more than :data:`graphstep.render.budget.MAX_DRAWN_NODES` nodes.
 
     Examples
     --------
@@ -252,19 +264,31 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
     >>> 'fillcolor="#ffc9c9"' in d.source
     True
     """
+    import graphviz
+
+    plan = plan_layout(g)
+    direction = resolve_direction(g, style)
     dot = graphviz.Digraph("graphstep")
-    dot.attr(rankdir=resolve_direction(g, style), bgcolor="white", nodesep="0.3", ranksep="0.45",
+    dot.attr(rankdir=direction, bgcolor="white", nodesep="0.3", ranksep="0.45",
              fontname=style.fontname, fontsize=f"{style.fontsize:g}", pad="0.15")
+    pins = None
+    if plan.fast:  # Graphviz draws; the positions are ours (see graphstep.render.layered)
+        dot.attr(layout="nop2", splines="line", outputorder="edgesfirst")
+        pins = pinned_positions(g, style, direction)
     dot.attr("node", shape="box", style="rounded,filled", fontname=style.fontname,
              fontsize=f"{style.fontsize:g}", margin="0.12,0.06")
     dot.attr("edge", fontname=style.fontname, fontsize=f"{style.fontsize - 2:g}", arrowsize="0.8")
     for n in range(len(g)):
         kind = (LookKind.MAIN if n == main_node else LookKind.FOCUS if n in focus_nodes
                 else node_kind(g, n))
+        attrs = _look_attrs(style.look(kind))
+        if pins is not None:
+            attrs["pos"] = pins[n]
         dot.node(node_id(n), label=node_label(g, n, texts, style, unknown), id=node_id(n),
                  tooltip=_tip(node_tooltip(g, n, ("value", n) in texts and ("value", n) not in unknown)),
-                 **_look_attrs(style.look(kind)))
-    dense = len(g) >= DENSE_NODES
+                 **attrs)
+    # on the fast path a label sits on the middle of its (straight) edge: no line needed
+    dense = len(g) >= DENSE_NODES and pins is None
     for t, h, q in g.edges():
         if (t, h, q) in focus_edges:
             kind = LookKind.FOCUS_EDGE
@@ -285,6 +309,53 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
         dot.attr(label="\n".join(line.replace("\\", "\\\\") for line in lines) + "\n",
                  labelloc="b", labeljust="c")
     return dot
+
+
+#: Points per character and per line of text, in font sizes, for the fast path's node
+#: sizes (a little wider than DejaVu Sans's average, so that estimates rarely overlap).
+_CHAR_PT, _LINE_PT = 0.62, 1.3
+
+
+def pinned_positions(g: Graph, style: Style, direction: str) -> list[str]:
+    """The fast path's ``pos`` attribute of each node (``"x,y!"`` in points), by node id.
+
+    The node and edge label sizes are estimated from their texts
+    (:func:`~graphstep.render.direction.node_box`,
+    :func:`~graphstep.render.direction.edge_box`); the positions come from
+    :func:`graphstep.render.layered.positions`.
+
+    Parameters
+    ----------
+    g : Graph
+    style : Style
+    direction : {"LR", "RL", "TB", "BT"}
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> pinned_positions(gs.parse("exp(x)", x=0.5), Style(), "LR")[0].endswith("!")
+    True
+    """
+    size = style.fontsize
+    pad_w, pad_h = 2 * 0.12 * 72 + 6, 2 * 0.06 * 72 + 6  # the node margins, and the table's
+    sizes = []
+    for n in range(len(g)):
+        chars, lines = node_box(g, n, style)
+        sizes.append((chars * _CHAR_PT * size + pad_w, lines * _LINE_PT * size + pad_h))
+    room = [0.0] * len(g)
+    along_is_width = direction in ("LR", "RL")
+    small = size - 2
+    for t, h, q in g.edges():
+        box = edge_box(g, t, h, q, style)
+        if box is not None:
+            need = box[0] * _CHAR_PT * small if along_is_width else box[1] * _LINE_PT * small
+            room[h] = max(room[h], need + 8)
+    at = layered.positions(g, sizes, room, direction)
+    return [f"{x:.1f},{y:.1f}!" for x, y in at]
 
 
 def to_digraph(g: Graph, step: Step | None = None, style: Style | None = None) -> graphviz.Digraph:

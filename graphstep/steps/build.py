@@ -33,6 +33,7 @@ from graphstep.errors import InputError, PathLimitError, ShapeError, SizeLimitEr
 from graphstep.formulas.backprop import adjoint_sentence
 from graphstep.graph import Graph
 from graphstep.ops.jacobians import Jacobian, to_dense
+from graphstep.steps.adjoint_graph import AdjointGraphBuilder, backward_reads, cached_note
 from graphstep.steps.model import (
     EMPTY,
     STEP_PATH_LIMIT,
@@ -129,7 +130,7 @@ def build_steps(
     builder = _BUILDERS[chosen](g, chosen)
     wrt = builder.build(wrt, direction=_as_array(direction, "direction"), seed=_as_array(seed, "seed"),
                         path_limit=path_limit)
-    return StepCursor(g, chosen, wrt, builder.steps)
+    return StepCursor(builder.g, chosen, wrt, builder.steps)  # adjoint-graph walks a new graph
 
 
 def _as_array(value: Any, name: str) -> Any:
@@ -386,6 +387,7 @@ class _ReverseBuilder(_Builder):
             )
         seed = float(seed) if out_shape == () else np.asarray(seed, dtype=float)
         computed = adjoints(g, seed, check=False)  # the last step's gs.grad checks
+        reads = backward_reads(g, seed)  # the cached values each step's rules read
         locals_ = self.all_locals()
         adj = GrowingDict()
         adj.add(out, seed)
@@ -408,7 +410,8 @@ class _ReverseBuilder(_Builder):
             if np.ndim(g.value_of(n)) == 0 and np.ndim(total) == 0:
                 total = float(total)
             adj.add(n, total)
-            self.add(self._text(n, edges, total, adj.data), overline(g.label(n)), StepKind.ADJOINT,
+            self.add(cached_note(self._text(n, edges, total, adj.data), g, reads, edges),
+                     overline(g.label(n)), StepKind.ADJOINT,
                      focus_nodes=(n,) + unique(h for _, h, _ in edges),
                      focus_edges=tuple(edges), local_derivatives=locals_, adjoints=adj.view(),
                      result=total)
@@ -587,4 +590,5 @@ _BUILDERS: dict[Mode, type[_Builder]] = {
     Mode.PATHS: _PathsBuilder,
     Mode.REVERSE: _ReverseBuilder,
     Mode.FORWARD_MODE: _ForwardModeBuilder,
+    Mode.ADJOINT_GRAPH: AdjointGraphBuilder,  # type: ignore[dict-item]  (the same interface)
 }

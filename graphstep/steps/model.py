@@ -57,14 +57,15 @@ class Mode(WordEnum):
 
     Attributes
     ----------
-    FORWARD, LOCAL, PATHS, REVERSE, FORWARD_MODE : Mode
+    FORWARD, LOCAL, PATHS, REVERSE, FORWARD_MODE, ADJOINT_GRAPH : Mode
         Values node by node; one edge's local derivative per step; one path per step and the
-        running sum; reverse accumulation node by node; tangents node by node.
+        running sum; reverse accumulation node by node; tangents node by node; the backward
+        pass built as a graph, node by node (:mod:`graphstep.steps.adjoint_graph`).
 
     Examples
     --------
     >>> [str(mode) for mode in Mode]
-    ['forward', 'local', 'paths', 'reverse', 'forward-mode']
+    ['forward', 'local', 'paths', 'reverse', 'forward-mode', 'adjoint-graph']
     """
 
     FORWARD = "forward"
@@ -72,6 +73,7 @@ class Mode(WordEnum):
     PATHS = "paths"
     REVERSE = "reverse"
     FORWARD_MODE = "forward-mode"
+    ADJOINT_GRAPH = "adjoint-graph"
 
     @classmethod
     def parse(cls, mode: Any) -> Mode:
@@ -448,6 +450,39 @@ class PrefixView(Mapping):
 
     def __init__(self, data: dict, rank: dict, count: int):
         self._data, self._rank, self._count = data, rank, count
+
+    @property
+    def source(self) -> dict:
+        """The shared dict the view shows a prefix of (two views of one walk share it).
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> known = GrowingDict()
+        >>> known.view().source is known.data
+        True
+        """
+        return self._data
+
+    @property
+    def count(self) -> int:
+        """How many of the shared dict's first entries the view shows.
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> known = GrowingDict()
+        >>> known.add("a", 1)
+        >>> known.view().count
+        1
+        """
+        return self._count
 
     def __getitem__(self, key):
         if self._rank.get(key, self._count) >= self._count:

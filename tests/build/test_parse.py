@@ -84,7 +84,7 @@ def test_texts_are_the_users_own():
     ("x[0]", "indexing is not allowed"),
     ("x < 1", "a comparison is not allowed"),
     ("import os", "invalid syntax"),
-    ("x = 1", "invalid syntax"),
+    ("x = 1", "x is an input .it was given a value. and is assigned at column 1"),
     ("'text'", "is not a real number"),
     ("x % 2", "operator Mod is not supported"),
     ("open('f')", "unknown function 'open'"),

@@ -31,7 +31,7 @@ def test_bad_targets_and_suffixes(tmp_path):
         image.render("x^2", tmp_path / "g.dot")
     with pytest.raises(gs.InputError, match="direction must be one of auto"):
         image.render(g, tmp_path / "g.dot", direction="up")
-    assert sorted(image.FORMATS) == [".dot", ".gv", ".pdf", ".png", ".svg"]
+    assert sorted(image.FORMATS) == [".dot", ".gv", ".pdf", ".png", ".svg", ".tex", ".tikz"]
 
 
 def test_render_writes_dot_without_any_executable(tmp_path, xexp, monkeypatch):

@@ -63,6 +63,45 @@ def test_the_fragment_holds_the_first_step_and_its_data(xexp):
     assert f'max="{len(s) - 1}"' in fragment and f"step 1 of {len(s)}" in fragment
 
 
+def test_the_data_names_every_node_for_the_search_box(xexp):
+    shared = export.layout(gs.steps(xexp, "reverse"))
+    data = player.player_data(shared)
+    named = {shared.group_ids[i]: label for i, label in data["nodes"]}
+    assert named == {f"n{n}": pretty(xexp.label(n)) for n in range(len(xexp))}
+    fragment = player.fragment(shared, "sb")
+    assert 'class="gs-search"' in fragment and 'list="sb-names"' in fragment
+    assert all(f'<option value="{html.escape(pretty(xexp.label(n)))}">' in fragment for n in range(len(xexp)))
+
+
+def test_the_estimated_size_is_close_to_the_written_players():
+    for g in (_ladder(99), gs.parse("x * exp(x^2) + sin(x)/x", x=1.5)):
+        s = gs.steps(g, "reverse")
+        written = len(export.player_html(s).encode("utf-8"))
+        estimate = player.estimated_size(len(g), sum(1 for _ in g.edges()), len(s))
+        assert 0.6 < estimate / written < 1.6, (len(g), estimate, written)
+
+
+def test_a_player_over_the_limit_is_refused_before_graphviz_runs(monkeypatch, tmp_path):
+    g = _ladder(99)
+    s = gs.steps(g, "reverse")
+    edges = sum(1 for _ in g.edges())
+    monkeypatch.setattr(player, "PLAYER_MAX_BYTES", 100_000)
+    monkeypatch.setattr(player.check_size, "__defaults__", (100_000,))
+
+    def no_layout(*args, **kwargs):
+        raise AssertionError("Graphviz ran")
+
+    monkeypatch.setattr(export, "layout", no_layout)
+    for write in (lambda: s.to_html(tmp_path / "p.html"), lambda: export.player_html(s)):
+        with pytest.raises(gs.SizeLimitError) as error:
+            write()
+        message = str(error.value)
+        assert f"{len(g):,} nodes, {edges:,} edges and {len(s):,} steps" in message
+        assert "limit of 0 MB" not in message and "focus=" in message and "collapse=" in message
+        assert "save_all" in message
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_prefixes():
     assert player.check_prefix("a-b_1") == "a-b_1"
     fresh = {player.check_prefix(None) for _ in range(50)}

@@ -79,7 +79,7 @@ def test_bad_arguments(g):
     with pytest.raises(InputError, match="no inputs"):
         gs.steps(gs.parse("2*3"), "reverse")
     assert len(gs.steps(gs.parse("2*3"), "forward")) == 2
-    assert set(MODES) == {"forward", "local", "paths", "reverse", "forward-mode"}
+    assert set(MODES) == {"forward", "local", "paths", "reverse", "forward-mode", "adjoint-graph"}
 
 
 def test_exports_delegate_to_the_export_module(g, monkeypatch, tmp_path):

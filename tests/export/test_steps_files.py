@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import os
@@ -93,5 +94,18 @@ def test_save_all_numbered_svg_and_png(xexp, tmp_path):
     width, height = backend.svg_size(export.frames(s)[0])  # scale=1: one pixel per CSS pixel
     ((got_width, got_height),) = sizes  # resvg rounds the size; allow one pixel either way
     assert abs(got_width - math.ceil(width)) <= 1 and abs(got_height - math.ceil(height)) <= 1
-    with pytest.raises(gs.RenderError, match="svg or png"):
+    with pytest.raises(gs.RenderError, match="svg, svgz or png"):
         export.save_all(s, tmp_path, fmt="jpg")
+
+
+@pytest.mark.backend
+def test_svgz_frames_are_the_svg_frames_compressed_and_reproducible(xexp, tmp_path):
+    s = gs.steps(xexp, "reverse")
+    plain = s.save_all(tmp_path / "svg")
+    packed = s.save_all(tmp_path / "svgz", fmt="svgz")
+    assert [p.name for p in packed] == [p.name.replace(".svg", ".svgz") for p in plain]
+    for svg, svgz in zip(plain, packed):
+        assert gzip.decompress(svgz.read_bytes()) == svg.read_bytes()
+        assert svgz.stat().st_size < svg.stat().st_size / 3
+    again = s.save_all(tmp_path / "again", fmt="svgz")
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in packed]  # no time stamp inside

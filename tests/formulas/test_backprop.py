@@ -41,22 +41,23 @@ def test_seed_000_mlp_formulas_text_latex_and_check():
     formulas = mx.backprop_formulas(g)
     assert list(formulas) == g.inputs == ["X", "W1", "W2", "Y"]
     w1, w2 = formulas["W1"], formulas["W2"]
-    forward = "  where u1 = X @ W1, u2 = sigmoid(u1), u3 = u2 @ W2, u4 = sigmoid(u3), u5 = u4 - Y"
+    # the gallery's program names the seed's steps: Z1 = sigmoid(X @ W1), Z2 = sigmoid(Z1 @ W2)
+    forward = "  where u1 = X @ W1, Z1 = sigmoid(u1), u2 = Z1 @ W2, Z2 = sigmoid(u2), u3 = Z2 - Y"
     # dJ/dW^l = (Z^{l-1})^T (G^l ⊙ s'(Z^l)) and G^l = (G^{l+1} ⊙ s'(Z^{l+1})) (W^{l+1})^T
     assert w1.text == "\n".join([
-        "∂L/∂W1 = Xᵀ (G_u2 ⊙ u2 ⊙ (1 - u2))",
-        "  G_u2 = (G_u4 ⊙ u4 ⊙ (1 - u4)) W2ᵀ",
-        "  G_u4 = u5",
+        "∂L/∂W1 = Xᵀ (G_Z1 ⊙ Z1 ⊙ (1 - Z1))",
+        "  G_Z1 = (G_Z2 ⊙ Z2 ⊙ (1 - Z2)) W2ᵀ",
+        "  G_Z2 = u3",
         forward])
-    assert w2.text.splitlines()[:2] == ["∂L/∂W2 = u2ᵀ (G_u4 ⊙ u4 ⊙ (1 - u4))", "  G_u4 = u5"]
-    assert formulas["X"].text.splitlines()[0] == "∂L/∂X = (G_u2 ⊙ u2 ⊙ (1 - u2)) W1ᵀ"
-    assert formulas["Y"].text.splitlines()[0] == "∂L/∂Y = -u5"
-    assert _inline(w1).text() == "Xᵀ (((u5 ⊙ u4 ⊙ (1 - u4)) W2ᵀ) ⊙ u2 ⊙ (1 - u2))"
+    assert w2.text.splitlines()[:2] == ["∂L/∂W2 = Z1ᵀ (G_Z2 ⊙ Z2 ⊙ (1 - Z2))", "  G_Z2 = u3"]
+    assert formulas["X"].text.splitlines()[0] == "∂L/∂X = (G_Z1 ⊙ Z1 ⊙ (1 - Z1)) W1ᵀ"
+    assert formulas["Y"].text.splitlines()[0] == "∂L/∂Y = -u3"
+    assert _inline(w1).text() == "Xᵀ (((u3 ⊙ Z2 ⊙ (1 - Z2)) W2ᵀ) ⊙ Z1 ⊙ (1 - Z1))"
     latex = w1.latex
     assert latex.startswith("\\begin{aligned}\n\\frac{\\partial L}{\\partial W_{1}} &= X^{\\top}")
-    assert ("G_{u_{2}} &= \\left(G_{u_{4}} \\odot u_{4} \\odot \\left(1 - u_{4}\\right)\\right)"
+    assert ("G_{Z_{1}} &= \\left(G_{Z_{2}} \\odot Z_{2} \\odot \\left(1 - Z_{2}\\right)\\right)"
             "\\,W_{2}^{\\top}") in latex
-    assert "u_{2} &= \\sigma\\left(u_{1}\\right)" in latex
+    assert "Z_{1} &= \\sigma\\left(u_{1}\\right)" in latex
     assert latex.count("{") == latex.count("}") and latex.count("\\left") == latex.count("\\right")
     expected = EXAMPLES["mlp-matrix-backprop"].expected(g)
     for name, formula in formulas.items():
@@ -97,14 +98,14 @@ def test_every_gallery_formula_checks_against_grad_and_the_closed_form(name, nam
 
 
 @pytest.mark.parametrize("name, input_name, text", [
-    ("affine-broadcast-bias", "W", "∂L/∂W = Xᵀ u4"),
-    ("affine-broadcast-bias", "b", "∂L/∂b = 1_4ᵀ u4"),  # seed 001: dL/db is the column sums
-    ("outer-product", "M", "∂L/∂M = -2·(u2 xᵀ)"),  # seed 003: -2 (t - Mx) xᵀ
+    ("affine-broadcast-bias", "W", "∂L/∂W = Xᵀ u3"),  # u3 = score - Y
+    ("affine-broadcast-bias", "b", "∂L/∂b = 1_4ᵀ u3"),  # seed 001: dL/db is the column sums
+    ("outer-product", "M", "∂L/∂M = -2·(u1 xᵀ)"),  # seed 003: -2 (t - Mx) xᵀ, u1 = t - y
     ("linear-regression", "th", "∂L/∂th = (Xᵀ u2)/4"),  # seed 000: X^T (X th - y) / m
-    ("two-layer-tanh", "Wh", "∂L/∂Wh = (G_u5 ⊙ (1 - u5²))ᵀ X"),  # seed 002: dZ_hᵀ X
-    ("two-layer-tanh", "X", "∂L/∂X = (G_u5 ⊙ (1 - u5²)) Wh"),
-    ("neuron-cost", "w", "∂L/∂w = Xᵀ (G_u4 ⊙ [u3 > 0])"),
-    ("sigmoid-network-ce", "b2", "∂L/∂b2 = G_u6 ⊙ u6 ⊙ (1 - u6)"),
+    ("two-layer-tanh", "Wh", "∂L/∂Wh = (G_A_h ⊙ (1 - A_h²))ᵀ X"),  # seed 002: dZ_hᵀ X
+    ("two-layer-tanh", "X", "∂L/∂X = (G_A_h ⊙ (1 - A_h²)) Wh"),
+    ("neuron-cost", "w", "∂L/∂w = Xᵀ (G_u ⊙ [z > 0])"),  # seed 004: u = max(0, z)
+    ("sigmoid-network-ce", "b2", "∂L/∂b2 = G_u4 ⊙ u4 ⊙ (1 - u4)"),
     ("chain-rule", "x", "∂L/∂x = 3·(G_u2·cos(u1)·x²)"),
 ])
 def test_gallery_formula_first_lines(name, input_name, text):
@@ -114,13 +115,13 @@ def test_gallery_formula_first_lines(name, input_name, text):
 
 def test_named_adjoints_can_be_chosen():
     g = EXAMPLES["mlp-matrix-backprop"].graph()
-    f = mx.backprop_formulas(g, named=["u3"])["W1"]
-    assert f.text.splitlines()[:2] == ["∂L/∂W1 = Xᵀ ((G_u3 W2ᵀ) ⊙ u2 ⊙ (1 - u2))",
-                                       "  G_u3 = u5 ⊙ u4 ⊙ (1 - u4)"]
+    f = mx.backprop_formulas(g, named=["u2"])["W1"]  # u2 = Z1 @ W2
+    assert f.text.splitlines()[:2] == ["∂L/∂W1 = Xᵀ ((G_u2 W2ᵀ) ⊙ Z1 ⊙ (1 - Z1))",
+                                       "  G_u2 = u3 ⊙ Z2 ⊙ (1 - Z2)"]
     assert f.check().ok
     full = mx.backprop_formulas(g, named="all")["W1"]
-    # u6 = broadcast(2) is the constant's: it takes no gradient
-    assert [g.label(n) for n, _ in full.definitions] == ["u1", "u2", "u3", "u4", "u5", "u7", "u8"]
+    # u4 = broadcast(2) is the constant's: it takes no gradient
+    assert [g.label(n) for n, _ in full.definitions] == ["u1", "Z1", "u2", "Z2", "u3", "u5", "u6"]
     assert full.text.splitlines()[0] == "∂L/∂W1 = Xᵀ G_u1" and full.check().ok
     with pytest.raises(gs.InputError, match="no node 'u99'"):
         mx.backprop_formulas(g, named=["u99"])

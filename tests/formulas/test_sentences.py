@@ -93,15 +93,16 @@ def test_seed_003_outer_product_in_words():
 
 def test_seed_000_activation_and_reduction_sentences():
     g = EXAMPLES["mlp-matrix-backprop"].graph()
-    assert mx.adjoint_sentence(g, *edge(g, "u2", "u1")) == (
-        "u2 = sigmoid(u1). It acts entry by entry, so its Jacobian diag(u2·(1 - u2)) is diagonal: "
-        "as scalars ∂u2/∂u1 = u2·(1 - u2), and G_u1 = G_u2 ⊙ u2 ⊙ (1 - u2) is an elementwise "
+    # the gallery names the seed's steps: Z1 = sigmoid(X @ W1), Z2 = sigmoid(Z1 @ W2), J = ...
+    assert mx.adjoint_sentence(g, *edge(g, "Z1", "u1")) == (
+        "Z1 = sigmoid(u1). It acts entry by entry, so its Jacobian diag(Z1·(1 - Z1)) is diagonal: "
+        "as scalars ∂Z1/∂u1 = Z1·(1 - Z1), and G_u1 = G_Z1 ⊙ Z1 ⊙ (1 - Z1) is an elementwise "
         "product, 5×4 like u1.")
-    assert mx.adjoint_sentence(g, *edge(g, "u8", "u7")) == (  # u6 = broadcast(2), the scalar exponent's
-        "u8 = sum(u7). It adds up all 10 entries of u7: as scalars ∂u8/∂u7 = 1 for each entry, "
-        "so G_u7 = G_u8: G_u8 (scalar) copied back to every entry it came from, 5×2 like u7.")
-    assert mx.adjoint_sentence(g, *edge(g, "u5", "Y")) == (
-        "u5 = u4 - Y. As scalars ∂u5/∂Y = -1, the same for every entry, so G_Y = -G_u5, 5×2 like Y.")
+    assert mx.adjoint_sentence(g, *edge(g, "u6", "u5")) == (  # u4 = broadcast(2), the scalar exponent's
+        "u6 = sum(u5). It adds up all 10 entries of u5: as scalars ∂u6/∂u5 = 1 for each entry, "
+        "so G_u5 = G_u6: G_u6 (scalar) copied back to every entry it came from, 5×2 like u5.")
+    assert mx.adjoint_sentence(g, *edge(g, "u3", "Y")) == (
+        "u3 = Z2 - Y. As scalars ∂u3/∂Y = -1, the same for every entry, so G_Y = -G_u3, 5×2 like Y.")
 
 
 @pytest.mark.parametrize("expression, values, head, tail, expected", [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
@@ -56,7 +58,7 @@ AUTOGRAD_LOSSES = {
 
 def _autograd_gradients(name, values):
     loss = AUTOGRAD_LOSSES[name]
-    names = list(values)
+    names = list(inspect.signature(loss).parameters)  # the lambda's order, not the graph's
     args = [values[k] for k in names]
     return {k: ag_grad(loss, i)(*args) for i, k in enumerate(names)}
 

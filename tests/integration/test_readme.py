@@ -31,7 +31,7 @@ def test_readme_examples_run_in_order(tmp_path, monkeypatch, capsys):
     printed = capsys.readouterr().out
     assert "52.1825470999" in printed  # gs.grad of the five-line example
     assert "u3 ← u2 ← u1 ← x: x · exp(u1) · 2·x = 42.6948" in printed
-    assert "∂L/∂W1 = Xᵀ (G_u2 ⊙ u2 ⊙ (1 - u2))" in printed
+    assert "∂L/∂W1 = Xᵀ (G_Z1 ⊙ Z1 ⊙ (1 - Z1))" in printed  # the gallery's program names Z1, Z2
     assert "G_W1 = Xᵀ G_u1" in printed
     written = ["x-exp-x2.svg", "x-exp-x2-paths.gif", "player.html", "paths.gif", "outer-product.svg"]
     for name in written:

@@ -209,7 +209,7 @@ def test_tensor_edges_show_jacobian_structure_and_size():
     g = EXAMPLES["two-layer-tanh"].graph()
     dot = to_dot(g)
     tanh_edge = edge_line(dot, 6, 7, 0)
-    assert "diag(1 - u₅²)" in tanh_edge and "= 20×20 diagonal" in tanh_edge
+    assert "diag(1 - A_h²)" in tanh_edge and "= 20×20 diagonal" in tanh_edge  # A_h = tanh(Z_h)
     matmul = edge_line(dot, 0, 3, 0)
     assert "u₁ᵀ ⊗ I₄" in matmul and "20×12 kronecker" in matmul
     # tensors: shape and range; small vectors inline

@@ -35,6 +35,7 @@ def test_every_mode_gives_its_kinds_of_step(g):
         Mode.PATHS: ["path", "path", "result"],
         Mode.REVERSE: ["seed", "adjoint", "adjoint", "adjoint", "result"],
         Mode.FORWARD_MODE: ["seed", "tangent", "tangent", "tangent", "result"],
+        Mode.ADJOINT_GRAPH: ["inputs", "value", "value", "value", "value", "result"],
     }
     assert all(isinstance(step.kind, StepKind) for mode in Mode for step in build_steps(g, mode))
 
@@ -200,7 +201,7 @@ def test_paths_running_sum_equals_path_sum_on_gallery():
 
 def test_output_that_is_its_input():
     scalar = gs.parse("x", x=2.0)
-    assert [len(gs.steps(scalar, m)) for m in MODES] == [1, 1, 2, 2, 2]
+    assert [len(gs.steps(scalar, m)) for m in MODES] == [1, 1, 2, 2, 2, 2]
     assert gs.steps(scalar, "paths").steps[-1].result == 1.0
     vector = gs.parse("v", v=[1.0, 2.0])
     s = gs.steps(vector, "paths")
@@ -279,8 +280,8 @@ def test_reverse_sentences(g):
     s = gs.steps(g, "reverse")
     assert [step.kind for step in s] == ["seed", "adjoint", "adjoint", "adjoint", "result"]
     assert [step.focus_nodes[0] for step in s.steps[:4]] == [4, 3, 2, 0]
-    assert s.steps[1].text == "ū2 = ū3 · x = 1 · 1.5 = 1.5"
-    assert s.steps[2].text == "ū1 = ū2 · exp(u1) = 1.5 · 9.488 = 14.23"
+    assert s.steps[1].text == "ū2 = ū3 · x = 1 · 1.5 = 1.5. It reads the cached x (8 B)."
+    assert s.steps[2].text == "ū1 = ū2 · exp(u1) = 1.5 · 9.488 = 14.23. It reads the cached u2 (8 B)."
     xbar = s.steps[3]
     assert xbar.text.startswith("x̄ = ū1 · 2·x + ū3 · u2 = 14.23 · 3 + 1 · 9.488 = 52.18")
     assert "two edges leave x, so two contributions" in xbar.text
@@ -408,9 +409,9 @@ def test_tensor_steps_show_shapes():
     assert "u2 = b broadcast from (2,) to 4×2" in texts(forward)[2]
     local = gs.steps(g, "local")
     by_edge = {step.focus_edges[0]: step.text for step in local}
-    matmul_w = by_edge[(2, 3, 1)]
+    matmul_w = by_edge[(1, 2, 1)]  # the program: score = X @ W + b; L = 0.5 * sum((score - Y)^2)
     assert "∂u1/∂W = I_2 ⊗ X" in matmul_w and "4×2 ← 3×2" in matmul_w and "8×6" in matmul_w
-    assert "4×2 ← (2,)" in by_edge[(4, 5, 0)]
+    assert "4×2 ← (2,)" in by_edge[(3, 4, 0)]
     assert "W̄ = Xᵀ ū1 (3×4 times 4×2), 3×2 like W" in matmul_w  # the dimension analysis
     assert all(g.op(edge[0]) != "const" for edge in by_edge)
     reverse = gs.steps(g, "reverse")

@@ -21,7 +21,7 @@ from graphstep.steps.model import (
 
 
 def test_modes_are_one_enum_whose_values_are_the_public_strings():
-    assert MODES == ("forward", "local", "paths", "reverse", "forward-mode")
+    assert MODES == ("forward", "local", "paths", "reverse", "forward-mode", "adjoint-graph")
     assert [mode.value for mode in Mode] == list(MODES)
     assert Mode.parse("forward-mode") is Mode.FORWARD_MODE
     assert Mode.parse(Mode.PATHS) is Mode.PATHS
