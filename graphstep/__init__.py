@@ -11,12 +11,11 @@ accumulation and by forward mode, shows that they agree, and draws every step.
 (52.183, 2)
 """
 
-from graphstep.algorithms.backward_graph import BackwardGraph, backward_graph
+import importlib
+
 from graphstep.algorithms.forward import forward_derivative, forward_grad, tangents
 from graphstep.algorithms.gradcheck import GradCheck, gradcheck
-from graphstep.algorithms.hessian import hessian, hvp
 from graphstep.algorithms.jacobian import jacobian
-from graphstep.algorithms.memory import memory, saved
 from graphstep.algorithms.paths import (
     Path,
     PathList,
@@ -68,12 +67,10 @@ from graphstep.errors import (
     SizeLimitError,
     WriteError,
 )
-from graphstep.exercises import Worksheet, exercise
 from graphstep.export.image import render
 from graphstep.export.stepper import Stepper, steps
 from graphstep.formulas.backprop import Formula, adjoint_sentence, adjoint_sentences, backprop_formulas
 from graphstep.graph import Graph, graph
-from graphstep.importers.jax import from_jax  # imports JAX only when called
 from graphstep.jupyter import repr_mimebundle
 from graphstep.ops.jacobians import Jacobian
 from graphstep.render.style import Style
@@ -104,6 +101,34 @@ __all__ = [
     "backward_graph", "BackwardGraph", "hessian", "hvp", "saved", "memory",
     "from_jax",
 ]
+
+#: Parts of the API loaded on first use, so ``import graphstep`` stays quick: name -> module.
+_LAZY = {
+    "backward_graph": "graphstep.algorithms.backward_graph",
+    "BackwardGraph": "graphstep.algorithms.backward_graph",
+    "hessian": "graphstep.algorithms.hessian",
+    "hvp": "graphstep.algorithms.hessian",
+    "memory": "graphstep.algorithms.memory",
+    "saved": "graphstep.algorithms.memory",
+    "exercise": "graphstep.exercises",
+    "Worksheet": "graphstep.exercises",
+    "from_jax": "graphstep.importers.jax",
+}
+
+
+def __getattr__(name: str):
+    """``gs.exercise``, ``gs.from_jax``... : import their module the first time they are used."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'graphstep' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 # Every function of the op table is gs.<name>: an op added to the table appears here too.
 globals().update({name: fn for name, fn in TRACED.items() if name not in globals()})

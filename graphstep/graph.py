@@ -350,23 +350,11 @@ class Graph(EdgeLocals):
     def scope(self, node: int) -> tuple[str, ...]:
         """The blocks ``node`` was traced in (``gs.block``), outermost first; ``()`` for none.
 
-        Parameters
-        ----------
-        node : int
-            A node id, ``0 .. len(g) - 1``.
-
-        Returns
-        -------
-        tuple of str
-
-        Examples
-        --------
         >>> import graphstep as gs
         >>> x = gs.var("x", 1.0)
         >>> with gs.block("layer1"):
         ...     y = gs.sin(x)
-        >>> g = gs.graph(y * 2)
-        >>> [g.scope(n) for n in range(len(g))]
+        >>> [gs.graph(y * 2).scope(n) for n in range(4)]
         [(), ('layer1',), (), ()]
         """
         return self._vars[node].scope

@@ -31,6 +31,7 @@ from typing import Any
 from graphstep import __version__
 from graphstep.build.inputs import parse_at
 from graphstep.build.parse import parse
+from graphstep.docs.fingerprint import code_fingerprint
 from graphstep.errors import InputError
 from graphstep.export import image
 from graphstep.export import svg as export
@@ -232,31 +233,6 @@ def player_inline(fragment: str, figure_key: str, prefix: str) -> str:
 
 
 @functools.cache
-def code_fingerprint() -> str:
-    """A digest of graphstep's own files, part of every figure's cache key.
-
-    A documentation build reuses the pictures an earlier build made for the same
-    request; with this digest in the key, any change to graphstep (a new notation, a
-    new layout rule) redraws them instead of serving stale ones.
-
-    Returns
-    -------
-    str
-        16 hex digits, the same for the same installed graphstep.
-
-    Examples
-    --------
-    >>> len(code_fingerprint()), code_fingerprint() == code_fingerprint()
-    (16, True)
-    """
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".html", ".css", ".js") and path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
 def _flag(options: Mapping[str, Any], key: str) -> bool:
     """A flag option: present without a value (a Sphinx flag), or ``yes``/``true``/``1``."""
     if key not in options:

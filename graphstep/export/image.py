@@ -20,7 +20,6 @@ from typing import Any
 from graphstep.errors import InputError, RenderError
 from graphstep.export.files import atomic_write, output_path, render_dot, write_dot_beside, write_svg
 from graphstep.export.svg import frame_svg
-from graphstep.export.tikz import to_tex, to_tikz
 from graphstep.graph import Graph
 from graphstep.render.backward import backward_dot, saved_dot
 from graphstep.render.budget import MAX_DRAWN_NODES
@@ -185,6 +184,8 @@ def render(target: Any, path: str | os.PathLike, style: Style | None = None,
         g = choose_view(g, focus, collapse, expand, hide_constants, limit=MAX_DRAWN_NODES)
     style = with_direction(style or Style(), direction)
     if fmt in ("tex", "tikz"):  # a LaTeX document, or the bare picture to \input (export/tikz.py)
+        from graphstep.export.tikz import to_tex, to_tikz  # LaTeX output: loaded when asked for
+
         write = to_tex if fmt == "tex" else to_tikz
         return atomic_write(path, write(stepper if stepper is not None else (g, step), style))
     if fmt == "dot":

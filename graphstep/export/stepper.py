@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graphstep.export import beamer, image
+from graphstep.export import image
 from graphstep.export import svg as frames
 from graphstep.graph import Graph
 from graphstep.steps.build import build_steps
@@ -246,6 +246,8 @@ class Stepper(StepCursor):
         >>> r"\only<3>" in s.to_beamer(os.path.join(tempfile.mkdtemp(), "steps.tex")).read_text()
         True
         """
+        from graphstep.export import beamer  # LaTeX output: loaded when asked for
+
         return beamer.to_beamer(self, path, **options)
 
     def to_tikz_frames(self, directory: str | Path, **options: Any) -> list[Path]:
@@ -270,6 +272,8 @@ class Stepper(StepCursor):
         >>> [p.name for p in s.to_tikz_frames(tempfile.mkdtemp())]
         ['step_001.tikz', 'step_002.tikz', 'step_003.tikz']
         """
+        from graphstep.export import beamer
+
         return beamer.to_tikz_frames(self, directory, **options)
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from graphstep.errors import InputError
-from graphstep.export import beamer
 from graphstep.export import svg as export
 from graphstep.export.files import output_path
 from graphstep.text import WordEnum
@@ -214,10 +213,14 @@ def write_steps(stepper: Any, path: str | os.PathLike, fmt: str = "svg", style: 
     if kind is StepsOutput.FRAMES:
         check_writable_directory(path)
         if fmt == "tikz":
+            from graphstep.export import beamer  # LaTeX output: loaded when asked for
+
             return beamer.to_tikz_frames(stepper, Path(path), style=style)
         return list(export.save_all(stepper, Path(path), fmt=fmt, style=style))
     target = check_writable_file(path)
     if kind is StepsOutput.BEAMER:
+        from graphstep.export import beamer
+
         return [beamer.to_beamer(stepper, target, style=style)]
     if kind is StepsOutput.HTML:
         return [Path(export.to_html(stepper, target, style=style))]

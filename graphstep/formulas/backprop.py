@@ -29,9 +29,7 @@ import numpy as np
 from graphstep.algorithms.reverse import grad
 from graphstep.errors import InputError, ShapeError
 from graphstep.formulas.builder import add, fit, scale
-from graphstep.formulas.code import to_python
 from graphstep.formulas.expr import Adjoint, Const, Env, Expr, Mask, Pullback, Value, fit_value
-from graphstep.formulas.latex import to_latex
 from graphstep.formulas.names import adjoint_name, latex_name
 from graphstep.formulas.rules import adjoint_rule, definition, forward_latex
 from graphstep.formulas.sentences import adjoint_sentence, adjoint_sentences
@@ -303,6 +301,8 @@ class Formulas(dict):
         >>> "dL_dx = " in gs.backprop_formulas(gs.parse("x^2", x=3.0)).to_python()
         True
         """
+        from graphstep.formulas.code import to_python  # loaded when asked for
+
         return to_python(self)
 
     def to_latex(self, environment: str = "align") -> str:
@@ -329,6 +329,8 @@ class Formulas(dict):
         \\frac{\\partial L}{\\partial x} &= 2\\,x
         \\end{align*}
         """
+        from graphstep.formulas.latex import to_latex
+
         return to_latex(self, environment)
 
 

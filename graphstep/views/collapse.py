@@ -37,9 +37,8 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from graphstep.algorithms.jacobian import jacobian as dense_jacobian
@@ -50,6 +49,9 @@ from graphstep.ops.composite import COMPOSITE, composite_params
 from graphstep.ops.table import CONST, INPUT
 from graphstep.views.blocks import block_keys, dotted
 from graphstep.views.view import View, copy_node, folded_leaf
+
+if TYPE_CHECKING:  # networkx is imported where a block is checked, not with graphstep
+    import networkx as nx
 
 __all__ = ["collapse", "collapse_keys", "Block"]
 
@@ -104,6 +106,8 @@ def _quotient(g: Graph, group: list) -> nx.DiGraph:
     """The graph of blocks and of the nodes drawn as themselves (one edge per pair)."""
     ids = [n if k is None else k for n, k in enumerate(group)]
     pairs = {(ids[t], ids[h]) for t, h, _ in g.edges() if ids[t] != ids[h]}
+    import networkx as nx
+
     q = nx.DiGraph()
     q.add_nodes_from(dict.fromkeys(ids))
     q.add_edges_from(pairs)
@@ -114,6 +118,8 @@ def _convex_groups(g: Graph, keys: list) -> tuple[list, nx.DiGraph]:
     """Group ids ``(key, part)`` by node (None: drawn as itself), and their acyclic quotient."""
     group = [None if k is None else (k, 0) for k in keys]
     q = _quotient(g, group)
+    import networkx as nx
+
     if nx.is_directed_acyclic_graph(q):
         return group, q
     cyclic = {c[0] for scc in nx.strongly_connected_components(q) if len(scc) > 1
@@ -399,6 +405,8 @@ def collapse_keys(g: Graph, keys: list, group_inputs: int | None = None, note: s
     first = {}
     for n in range(len(g)):
         first.setdefault(group[n] if group[n] is not None else n, n)
+    import networkx as nx
+
     for item in nx.lexicographical_topological_sort(q, key=lambda item: first[item]):
         if isinstance(item, tuple):
             build.make_block(item)
