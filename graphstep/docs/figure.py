@@ -18,7 +18,6 @@ over it.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -232,7 +231,6 @@ def player_inline(fragment: str, figure_key: str, prefix: str) -> str:
 # --- The request ------------------------------------------------------------------------
 
 
-@functools.cache
 def _flag(options: Mapping[str, Any], key: str) -> bool:
     """A flag option: present without a value (a Sphinx flag), or ``yes``/``true``/``1``."""
     if key not in options:

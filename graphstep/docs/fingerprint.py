@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
 __all__ = ["code_fingerprint"]
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """A digest of graphstep's own files, part of every figure's cache key.
 
