@@ -280,7 +280,10 @@ def test_interrupt_exits_130_quietly(tmp_path):
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, cwd=tmp_path)
     try:
-        assert process.stdout.readline().startswith("graphstep repl")  # it is waiting for commands
+        assert process.stdout.readline().startswith("graphstep repl")
+        for line in process.stdout:  # the first step is shown, its legend last: now it waits for commands
+            if line.startswith("(▶"):
+                break
         time.sleep(0.2)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)

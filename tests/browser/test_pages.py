@@ -121,17 +121,6 @@ def site(tmp_path_factory):
     return pages
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        with sync_api.sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            yield chromium
-            chromium.close()
-    except sync_api.Error as error:  # an installed Chromium that cannot start here
-        pytest.skip(f"Chromium at {CHROMIUM} cannot be started by Playwright: {error}")
-
-
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
