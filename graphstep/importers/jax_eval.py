@@ -167,7 +167,7 @@ def equation_jacobian(eqn: Any, values: Sequence[Any], pos: int, output: int) ->
     at = jax.numpy.asarray(values[pos], dtype=float)
     try:
         matrix = jax.jacrev(one)(at)
-    except (RuntimeError, ValueError, TypeError):  # (JAX's NotImplementedError is a RuntimeError)
+    except (RuntimeError, ValueError, TypeError):  # (JAX's "not implemented" errors are RuntimeErrors)
         matrix = jax.jacfwd(one)(at)
     out_size = int(np.prod(eqn.outvars[output].aval.shape))
     return np.asarray(matrix, dtype=float).reshape(out_size, int(np.size(values[pos])))
