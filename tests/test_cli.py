@@ -277,11 +277,13 @@ def test_interrupt_exits_130_quietly(tmp_path):
     import time
 
     # Ctrl-C as a terminal delivers it, even when the tests run where SIGINT is ignored (a
-    # background job of a non-interactive shell): the child starts with the default disposition
-    process = subprocess.Popen([sys.executable, "-m", "graphstep.cli", "repl", "x*x", "--at", "x=2"],
+    # background job of a non-interactive shell): the child puts Python's own handler back first
+    start = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+             "sys.argv = ['graphstep', 'repl', 'x*x', '--at', 'x=2']; "
+             "runpy.run_module('graphstep.cli', run_name='__main__')")
+    process = subprocess.Popen([sys.executable, "-c", start],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, cwd=tmp_path,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                               text=True, cwd=tmp_path)
     try:
         assert process.stdout.readline().startswith("graphstep repl")
         for line in process.stdout:  # the first step is shown, its legend last: now it waits for commands
