@@ -9,127 +9,107 @@ accumulation and by forward mode, shows that they agree, and draws every step.
 >>> g = gs.parse("x * exp(x**2)", x=1.5)
 >>> round(gs.grad(g, "x"), 3), gs.count_paths(g, "x")
 (52.183, 2)
+
+Every public name is loaded on first use (PEP 562): ``import graphstep`` itself loads
+nothing, and a script that only computes gradients never loads the drawing layers.
 """
 
 import importlib
-
-from graphstep.algorithms.forward import forward_derivative, forward_grad, tangents
-from graphstep.algorithms.gradcheck import GradCheck, gradcheck
-from graphstep.algorithms.jacobian import jacobian
-from graphstep.algorithms.paths import (
-    Path,
-    PathList,
-    count_paths,
-    edge_matrix,
-    path_sum,
-    paths,
-    total_derivatives,
-)
-from graphstep.algorithms.reverse import adjoints, grad
-from graphstep.build.function import function
-from graphstep.build.parse import parse
-from graphstep.build.scope import block
-from graphstep.build.trace import (
-    TRACED,
-    Var,
-    abs,
-    cos,
-    dot,
-    exp,
-    ln,
-    log,
-    max,
-    mean,
-    min,
-    relu,
-    reshape,
-    sigmoid,
-    sin,
-    softmax,
-    sqrt,
-    square,
-    stack,
-    sum,
-    tan,
-    tanh,
-    transpose,
-    var,
-)
-from graphstep.errors import (
-    DomainError,
-    DomainWarning,
-    GraphstepError,
-    InputError,
-    ParseError,
-    PathLimitError,
-    RenderError,
-    ShapeError,
-    SizeLimitError,
-    WriteError,
-)
-from graphstep.export.image import render
-from graphstep.export.stepper import Stepper, steps
-from graphstep.formulas.backprop import Formula, adjoint_sentence, adjoint_sentences, backprop_formulas
-from graphstep.graph import Graph, graph
-from graphstep.jupyter import repr_mimebundle
-from graphstep.ops.jacobians import Jacobian
-from graphstep.render.style import Style
-from graphstep.steps.model import Step
-from graphstep.views import View, collapse, focus
-
-# Jupyter's display: Graph and Step sit below the layer that draws them, so the method is
-# attached here, once, where every layer is loaded.
-Graph._repr_mimebundle_ = repr_mimebundle
-Step._repr_mimebundle_ = repr_mimebundle
-Stepper._repr_mimebundle_ = repr_mimebundle
+import sys
+import types
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "parse", "var", "graph", "Graph", "Var", "block", "function",
-    "grad", "jacobian", "adjoints", "paths", "path_sum", "count_paths", "Path", "PathList",
-    "edge_matrix", "total_derivatives",
-    "tangents", "forward_derivative", "forward_grad", "gradcheck", "GradCheck", "Jacobian",
-    "exp", "log", "ln", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs",
-    "square", "sum", "mean", "dot", "max", "min", "softmax", "reshape", "transpose", "stack",
-    "GraphstepError", "ParseError", "ShapeError", "DomainError", "DomainWarning",
-    "PathLimitError", "SizeLimitError", "InputError", "RenderError", "WriteError",
-    "steps", "Stepper", "Step", "render", "Style",
-    "focus", "collapse", "View",
-    "exercise", "Worksheet",
-    "adjoint_sentence", "adjoint_sentences", "backprop_formulas", "Formula",
-    "backward_graph", "BackwardGraph", "hessian", "hvp", "saved", "memory",
-    "from_jax",
-]
-
-#: Parts of the API loaded on first use, so ``import graphstep`` stays quick: name -> module.
-_LAZY = {
-    "backward_graph": "graphstep.algorithms.backward_graph",
-    "BackwardGraph": "graphstep.algorithms.backward_graph",
-    "hessian": "graphstep.algorithms.hessian",
-    "hvp": "graphstep.algorithms.hessian",
-    "memory": "graphstep.algorithms.memory",
-    "saved": "graphstep.algorithms.memory",
-    "exercise": "graphstep.exercises",
-    "Worksheet": "graphstep.exercises",
-    "from_jax": "graphstep.importers.jax",
+#: Every public name -> the module that defines it; each module is imported the first
+#: time one of its names is used.
+_API = {
+    **dict.fromkeys(["parse"], "graphstep.build.parse"),
+    **dict.fromkeys(["var", "Var", "TRACED", "exp", "log", "ln", "sin", "cos", "tan", "tanh",
+                     "sigmoid", "relu", "sqrt", "abs", "square", "sum", "mean", "dot", "max",
+                     "min", "softmax", "reshape", "transpose", "stack"], "graphstep.build.trace"),
+    **dict.fromkeys(["block"], "graphstep.build.scope"),
+    **dict.fromkeys(["function"], "graphstep.build.function"),
+    **dict.fromkeys(["graph", "Graph"], "graphstep.graph"),
+    **dict.fromkeys(["grad", "adjoints"], "graphstep.algorithms.reverse"),
+    **dict.fromkeys(["jacobian"], "graphstep.algorithms.jacobian"),
+    **dict.fromkeys(["paths", "path_sum", "count_paths", "Path", "PathList", "edge_matrix",
+                     "total_derivatives"], "graphstep.algorithms.paths"),
+    **dict.fromkeys(["tangents", "forward_derivative", "forward_grad"], "graphstep.algorithms.forward"),
+    **dict.fromkeys(["gradcheck", "GradCheck"], "graphstep.algorithms.gradcheck"),
+    **dict.fromkeys(["Jacobian"], "graphstep.ops.jacobians"),
+    **dict.fromkeys(["GraphstepError", "ParseError", "ShapeError", "DomainError", "DomainWarning",
+                     "PathLimitError", "SizeLimitError", "InputError", "RenderError", "WriteError"],
+                    "graphstep.errors"),
+    **dict.fromkeys(["steps", "Stepper"], "graphstep.export.stepper"),
+    **dict.fromkeys(["Step"], "graphstep.steps.model"),
+    **dict.fromkeys(["render"], "graphstep.export.image"),
+    **dict.fromkeys(["Style"], "graphstep.render.style"),
+    **dict.fromkeys(["focus", "collapse", "View"], "graphstep.views"),
+    **dict.fromkeys(["exercise", "Worksheet"], "graphstep.exercises"),
+    **dict.fromkeys(["adjoint_sentence", "adjoint_sentences", "backprop_formulas", "Formula"],
+                    "graphstep.formulas.backprop"),
+    **dict.fromkeys(["backward_graph", "BackwardGraph"], "graphstep.algorithms.backward_graph"),
+    **dict.fromkeys(["hessian", "hvp"], "graphstep.algorithms.hessian"),
+    **dict.fromkeys(["saved", "memory"], "graphstep.algorithms.memory"),
+    **dict.fromkeys(["from_jax"], "graphstep.importers.jax"),
 }
+
+_EXPORTED = [name for name in _API if name != "TRACED"]
+
+#: The classes a notebook displays, by module: see :func:`_teach_display`.
+_DISPLAYED = {"graphstep.graph": "Graph", "graphstep.steps.model": "Step",
+              "graphstep.export.stepper": "Stepper"}
+
+
+def _repr_mimebundle_(self, include=None, exclude=None):
+    """Jupyter's display of a Graph, Step or Stepper (:func:`graphstep.jupyter.mimebundle`);
+    the drawing layers load when a notebook first shows one."""
+    return importlib.import_module("graphstep.jupyter").repr_mimebundle(self, include, exclude)
+
+
+def _teach_display() -> None:
+    """Give Graph, Step and Stepper, once their modules are loaded, the method Jupyter
+    displays them with (they sit below the layers that draw them, so it is attached here)."""
+    for module, name in _DISPLAYED.items():
+        cls = getattr(sys.modules.get(module), name, None)
+        if cls is not None and "_repr_mimebundle_" not in vars(cls):
+            cls._repr_mimebundle_ = _repr_mimebundle_
+
+
+def _traced() -> dict:
+    return importlib.import_module("graphstep.build.trace").TRACED
 
 
 def __getattr__(name: str):
-    """``gs.exercise``, ``gs.from_jax``... : import their module the first time they are used."""
-    module = _LAZY.get(name)
-    if module is None:
+    """``gs.parse``, ``gs.render``, ...: import the name's module the first time it is used.
+    Every function of the op table is ``gs.<name>`` too, so an op added to the table
+    appears here without an edit."""
+    if name == "__all__":
+        value = _EXPORTED + [op for op in _traced() if op not in _API]
+    elif name in _API:
+        value = getattr(importlib.import_module(_API[name]), name)
+    elif not name.startswith("__") and name in _traced():
+        value = _traced()[name]
+    else:
         raise AttributeError(f"module 'graphstep' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    _teach_display()
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_API) | set(_traced()))
 
 
-# Every function of the op table is gs.<name>: an op added to the table appears here too.
-globals().update({name: fn for name, fn in TRACED.items() if name not in globals()})
-__all__ += [name for name in TRACED if name not in __all__]
+class _Package(types.ModuleType):
+    """The ``graphstep`` module: ``gs.graph``, ``gs.render`` and ``gs.steps`` stay the API's
+    functions when the import system later loads the modules of the same names
+    (``graphstep.graph``, ``graphstep.render``, ``graphstep.steps``) and would bind them here."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, types.ModuleType) and name in _API:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -262,7 +262,7 @@ def box_center(attrs: str) -> float | None:
     >>> box_center("0,0 10,0 10,5 0,5")
     5.0
     """
-    xs = [float(m.group(1)) for m in COORDS.finditer(attrs)]
+    xs = [float(x) for x, _ in COORDS.findall(attrs)]
     return (min(xs) + max(xs)) / 2 if xs else None
 
 

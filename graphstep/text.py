@@ -17,6 +17,7 @@ recognised by its attributes, not by its class.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -172,6 +173,7 @@ _POWER = re.compile(r"\^(\d+)(?!\d|\.\d)")
 _TIMES = re.compile(r"\s*\*\s*")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of its text; pictures ask again and again
 def pretty(text: str) -> str:
     """Unicode math for display: ``u12`` -> ``u₁₂``, ``x^2`` -> ``x²``, ``*`` -> ``·``.
 

@@ -29,7 +29,7 @@ from graphstep.render.annotate import edge_formula_text, expression_text, node_t
 from graphstep.render.style import AUTO, Style
 
 __all__ = ["MAX_ASPECT", "PAGE_WIDTH", "PAGE_ASPECT", "auto_direction", "estimate_size", "resolve_direction",
-           "ranks", "node_box", "edge_box"]
+           "ranks", "node_box", "edge_box", "label_boxes"]
 
 #: Left to right while the estimated picture is at most this many times as wide as high.
 MAX_ASPECT = 3.0
@@ -135,7 +135,32 @@ def edge_box(g: Graph, tail: int, head: int, pos: int, style: Style) -> tuple[fl
     return float(max(len(edge_formula_text(g, tail, head, pos, style)), 10 if scalar else 16)), 2.0
 
 
-def estimate_size(g: Graph, style: Style, across: bool) -> tuple[float, float]:
+def label_boxes(g: Graph, style: Style) -> tuple[list, list]:
+    """The label boxes :func:`estimate_size` measures: :func:`node_box` of every node, and
+    ``(head, edge_box)`` of every edge with a label.
+
+    Parameters
+    ----------
+    g : Graph
+    style : Style
+
+    Returns
+    -------
+    (list, list)
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> label_boxes(gs.parse("exp(x)", x=0.5), Style())
+    ([(8.0, 3.0), (11.0, 3.0)], [(1, (15.0, 2.0))])
+    """
+    nodes = [node_box(g, node, style) for node in range(len(g))]
+    edges = [(h, box) for t, h, q in g.edges() if (box := edge_box(g, t, h, q, style)) is not None]
+    return nodes, edges
+
+
+def estimate_size(g: Graph, style: Style, across: bool,
+                  boxes: tuple[list, list] | None = None) -> tuple[float, float]:
     """The estimated (width, height) of the picture in font sizes.
 
     Parameters
@@ -146,6 +171,8 @@ def estimate_size(g: Graph, style: Style, across: bool) -> tuple[float, float]:
     across : bool
         True for left to right (ranks are columns), False for top to bottom or bottom
         to top (ranks are rows).
+    boxes : (list, list), optional
+        :func:`label_boxes` of ``g``, when already measured.
 
     Returns
     -------
@@ -171,16 +198,15 @@ def estimate_size(g: Graph, style: Style, across: bool) -> tuple[float, float]:
         w, h = width * _CHAR + _NODE_PAD[0], lines * _LINE + _NODE_PAD[1]
         return (w, h + _NODE_GAP) if across else (h, w + _NODE_GAP)
 
-    for node in range(len(g)):
-        a, s = sizes(*node_box(g, node, style))
+    node_boxes, edge_boxes = boxes or label_boxes(g, style)
+    for node, box in enumerate(node_boxes):
+        a, s = sizes(*box)
         along[rank[node]] = max(along[rank[node]], a)
         side[rank[node]] += s
-    for t, h, q in g.edges():
-        box = edge_box(g, t, h, q, style)
-        if box is not None:
-            a, s = sizes(*box)
-            label_along[rank[h]] = max(label_along[rank[h]], a)
-            label_side[rank[h]] += s
+    for h, box in edge_boxes:
+        a, s = sizes(*box)
+        label_along[rank[h]] = max(label_along[rank[h]], a)
+        label_side[rank[h]] += s
     length = sum(along) + sum(label_along) + _RANK_GAP * (levels - 1)
     breadth = max(max(side), max(label_side)) + _MARGIN
     return (length, breadth) if across else (breadth, length)
@@ -210,10 +236,11 @@ def auto_direction(g: Graph, style: Style) -> str:
     >>> auto_direction(gs.parse("2*x", x=1.0), Style()), auto_direction(chain, Style())
     ('LR', 'BT')
     """
-    width, height = estimate_size(g, style, True)
+    boxes = label_boxes(g, style)
+    width, height = estimate_size(g, style, True, boxes)
     if width <= PAGE_WIDTH or width <= MAX_ASPECT * height:
         return "LR"
-    tall_w, tall_h = estimate_size(g, style, False)
+    tall_w, tall_h = estimate_size(g, style, False, boxes)
     aim = math.log(PAGE_ASPECT)
     if abs(math.log(tall_w / tall_h) - aim) < abs(math.log(width / height) - aim):
         return "BT"

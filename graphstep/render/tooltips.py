@@ -126,14 +126,13 @@ def node_tooltip(g: Graph, node: int, value: bool = True) -> str:
     [[1, 0],
      [0, 1]]
     """
-    label, _ = node_title(g, node)
+    label, definition = node_title(g, node)
     op = g.op(node)
     if op == INPUT:
         lines = [f"{label} (input)"]
     elif op == CONST:
         lines = [f"{label} (constant)"]
     else:
-        definition = node_title(g, node)[1]
         lines = [f"{label} = {definition}"]
         expr = ellipsize(pretty(g.expr(node)), EXPR_TOOLTIP_LIMIT)
         if expr != definition:
