@@ -237,12 +237,14 @@ def clean_svg(svg: str, style: object = None) -> str:
     return center_texts(svg).strip() + "\n"
 
 
-_GROUP = re.compile(r'(<g id="[^"]*" class="(node|edge)">)(.*?)(</g>)', re.S)
+_GROUP_OPEN = re.compile(r'<g id="[^"]*" class="(node|edge)">')
 _SHAPE = re.compile(r"<(path|polygon)\b([^>]*?)/?>", re.S)
 #: An ``x,y`` coordinate pair in SVG path or polygon data.
 COORDS = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
 _TEXT_OPEN = re.compile(r"<text\b([^>]*)>")
 _ANCHOR = re.compile(r'\s(?:x|text-anchor)="[^"]*"')
+_ANCHOR_X = re.compile(r'<text((?: xml:space="preserve")?) text-anchor="[^"]*" x="[^"]*"')
+_WHITE_FILL = re.compile(r'fill="(white|#ffffff)"')
 
 
 def box_center(attrs: str) -> float | None:
@@ -288,24 +290,40 @@ def center_texts(svg: str) -> str:
     '<text text-anchor="middle" x="5.00" y="3">a</text></g>'
     """
 
-    def fix(match: re.Match) -> str:
-        opening, kind, body, closing = match.groups()
+    def fix(opening: str, kind: str, body: str, closing: str) -> str:
+        if kind == "edge" and 'fill="white"' not in body and 'fill="#ffffff"' not in body:
+            return opening + body + closing  # an edge label without its white box stays put
         center = None
         for shape in _SHAPE.finditer(body):
             if kind == "node":
                 center = box_center(shape.group(2))
                 break
-            if shape.group(1) == "polygon" and re.search(r'fill="(white|#ffffff)"', shape.group(2)):
+            if shape.group(1) == "polygon" and _WHITE_FILL.search(shape.group(2)):
                 center = box_center(shape.group(2))
                 break
         if center is None:
-            return match.group(0)
+            return opening + body + closing
+        # Graphviz writes each text's anchor and x first (after xml:space with graphviz-pure)
+        fixed, count = _ANCHOR_X.subn(rf'<text text-anchor="middle" x="{center:.2f}"\1', body)
+        if count == body.count("<text"):
+            return opening + fixed + closing
         body = _TEXT_OPEN.sub(
             lambda t: f'<text text-anchor="middle" x="{center:.2f}"{_ANCHOR.sub("", t.group(1))}>',
             body)
         return opening + body + closing
 
-    return _GROUP.sub(fix, svg)
+    parts, done = [], 0
+    for opening in _GROUP_OPEN.finditer(svg):  # str.find is much quicker than a lazy .*?
+        if opening.start() < done:
+            continue
+        end = svg.find("</g>", opening.end())
+        if end < 0:
+            break
+        parts.append(svg[done:opening.start()])
+        parts.append(fix(opening.group(0), opening.group(1), svg[opening.end():end], "</g>"))
+        done = end + 4
+    parts.append(svg[done:])
+    return "".join(parts)
 
 
 _SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"', re.S)

@@ -5,7 +5,7 @@ edge's local derivative from the op table (on first use, cached), every edge's a
 for a scalar graph, and the formulas written on the edges. Graph is the only class
 built on it; it holds the node lists these methods read (``_ops``, ``_args``,
 ``_values``, ``_params``, ``_arity``, ``labels``, ``edge_arrays``, ``value_array``)
-and the cache ``_locals``.
+and the caches ``_locals`` and ``_edge_formulas``.
 
 >>> import graphstep as gs
 >>> g = gs.parse("x * sin(y)", x=2.0, y=0.0)
@@ -15,6 +15,7 @@ and the cache ``_locals``.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -180,5 +181,13 @@ class EdgeLocals:
         >>> gs.parse("sum(sin(v))", v=[0.0, 1.0]).edge_formula(1, 0)
         'diag(cos(v))'
         """
-        local = self.local(head, pos)
-        return local.formula if isinstance(local, jac.Jacobian) else self.formula(head, pos)
+        text = self._edge_formulas.get((head, pos))
+        if text is None:  # a picture asks for each edge's formula several times
+            local = self.local(head, pos)
+            text = local.formula if isinstance(local, jac.Jacobian) else self.formula(head, pos)
+            self._edge_formulas[(head, pos)] = text
+        return text
+
+    @cached_property
+    def _edge_formulas(self) -> dict[tuple[int, int], str]:
+        return {}

@@ -18,6 +18,7 @@ the Jacobian's structure and size, ``20×20 diagonal``).
 from __future__ import annotations
 
 import textwrap
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import is_
@@ -82,6 +83,10 @@ def _through_broadcast(g: Graph, node: int) -> str:
     return g.label(node)
 
 
+#: Per graph (a Graph never changes): node -> its title, read several times by each picture.
+_TITLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def node_title(g: Graph, node: int) -> tuple[str, str]:
     """(label, definition) of a node in Unicode math; the definition is empty for leaves
     and cut at 40 characters.
@@ -101,6 +106,16 @@ def node_title(g: Graph, node: int) -> tuple[str, str]:
     >>> node_title(gs.parse("exp(x)", x=1.0), 1)
     ('u₁', 'exp(x)')
     """
+    titles = _TITLES.get(g)
+    if titles is None:
+        titles = _TITLES[g] = {}
+    title = titles.get(node)
+    if title is None:
+        title = titles[node] = _title(g, node)
+    return title
+
+
+def _title(g: Graph, node: int) -> tuple[str, str]:
     label = pretty(g.label(node))
     op = g.op(node)
     if op in (INPUT, CONST):

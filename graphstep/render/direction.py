@@ -212,7 +212,7 @@ def estimate_size(g: Graph, style: Style, across: bool,
     return (length, breadth) if across else (breadth, length)
 
 
-def auto_direction(g: Graph, style: Style) -> str:
+def auto_direction(g: Graph, style: Style, boxes: tuple[list, list] | None = None) -> str:
     """The direction ``direction="auto"`` draws ``g`` in: ``"LR"`` or ``"BT"``.
 
     Left to right while the estimated picture (:func:`estimate_size`) is at most
@@ -223,6 +223,8 @@ def auto_direction(g: Graph, style: Style) -> str:
     ----------
     g : Graph
     style : Style
+    boxes : (list, list), optional
+        :func:`label_boxes` of ``g``, when already measured.
 
     Returns
     -------
@@ -236,7 +238,7 @@ def auto_direction(g: Graph, style: Style) -> str:
     >>> auto_direction(gs.parse("2*x", x=1.0), Style()), auto_direction(chain, Style())
     ('LR', 'BT')
     """
-    boxes = label_boxes(g, style)
+    boxes = boxes or label_boxes(g, style)
     width, height = estimate_size(g, style, True, boxes)
     if width <= PAGE_WIDTH or width <= MAX_ASPECT * height:
         return "LR"
@@ -247,13 +249,15 @@ def auto_direction(g: Graph, style: Style) -> str:
     return "LR"
 
 
-def resolve_direction(g: Graph, style: Style) -> str:
+def resolve_direction(g: Graph, style: Style, boxes: tuple[list, list] | None = None) -> str:
     """The Graphviz ``rankdir`` of a picture: the style's direction, or the automatic one.
 
     Parameters
     ----------
     g : Graph
     style : Style
+    boxes : (list, list), optional
+        :func:`label_boxes` of ``g``, when already measured.
 
     Returns
     -------
@@ -266,4 +270,4 @@ def resolve_direction(g: Graph, style: Style) -> str:
     >>> resolve_direction(gs.parse("2*x", x=1.0), Style(direction="TB"))
     'TB'
     """
-    return auto_direction(g, style) if style.direction == AUTO else style.direction
+    return auto_direction(g, style, boxes) if style.direction == AUTO else style.direction

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from graphstep.errors import InputError
 from graphstep.graph import Graph
-from graphstep.render import layered
+from graphstep.render import pinned
 from graphstep.render.annotate import (
     Slot,
     annotations,
@@ -33,9 +33,10 @@ from graphstep.render.annotate import (
     node_title,
 )
 from graphstep.render.budget import plan_layout
-from graphstep.render.direction import edge_box, node_box, resolve_direction
+from graphstep.render.direction import label_boxes, resolve_direction
 from graphstep.render.style import (
     ADJOINT_COLOR,
+    AUTO,
     EXPR_COLOR,
     TANGENT_COLOR,
     UNKNOWN_COLOR,
@@ -58,7 +59,8 @@ __all__ = [
     "node_id",
     "edge_id",
     "DENSE_NODES",
-    "pinned_positions",
+    "node_rows",
+    "edge_lines",
 ]
 
 
@@ -69,6 +71,10 @@ DENSE_NODES = 40
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+#: One line of a node's label: (text, colour or None, point size or None, bold).
+Row = tuple
 
 
 def _row(text: str, color: str | None = None, size: float | None = None, bold: bool = False) -> str:
@@ -85,19 +91,13 @@ def _row(text: str, color: str | None = None, size: float | None = None, bold: b
     return f"<tr><td>{body}</td></tr>"
 
 
-def _title_row(label: str, definition: str) -> str:
-    if definition:
-        return f"<tr><td><b>{_esc(label)}\u00a0=\u00a0{_esc(definition)}</b></td></tr>"
-    return f"<tr><td><b>{_esc(label)}</b></td></tr>"
-
-
 _TABLE = '<table border="0" cellborder="0" cellspacing="0" cellpadding="1"{bg}>{rows}</table>'
 
 
-def node_label(g: Graph, node: int, texts: Mapping[Slot, str], style: Style,
-               unknown: frozenset = frozenset()) -> str:
-    """The HTML-like label of a node: its title, its expression, then the rows of the
-    given slot texts (a slot absent from ``texts`` has no row).
+def node_rows(g: Graph, node: int, texts: Mapping[Slot, str], style: Style,
+              unknown: frozenset = frozenset()) -> list[Row]:
+    """The lines of a node's label: its title (bold), its expression, then the given slot
+    texts (a slot absent from ``texts`` has no line).
 
     Parameters
     ----------
@@ -108,6 +108,46 @@ def node_label(g: Graph, node: int, texts: Mapping[Slot, str], style: Style,
     style : Style
     unknown : frozenset, optional
         Slots drawn in the colour of unknown values.
+
+    Returns
+    -------
+    list of (str, str or None, float or None, bool)
+        Each line's text, colour, point size (None: the style's) and boldness.
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> node_rows(gs.parse("exp(x)", x=0.0), 1, {("value", 1): "1"}, Style(expressions=False))
+    [('u₁\xa0=\xa0exp(x)', None, None, True), ('1', None, None, False)]
+    """
+    label, definition = node_title(g, node)
+    rows: list[Row] = [(f"{label}\u00a0=\u00a0{definition}" if definition else label, None, None, True)]
+    if style.expressions:
+        expr = expression_text(g, node, definition)
+        if expr:
+            rows.append((expr, EXPR_COLOR, style.fontsize - 3, False))
+    for kind, color in (("value", None), ("adjoint", ADJOINT_COLOR), ("tangent", TANGENT_COLOR)):
+        slot = (kind, node)
+        if slot in texts:
+            rows.append((texts[slot], UNKNOWN_COLOR if slot in unknown else color, None, False))
+    return rows
+
+
+def node_label(g: Graph, node: int, texts: Mapping[Slot, str], style: Style,
+               unknown: frozenset = frozenset(), rows: list[Row] | None = None) -> str:
+    """The HTML-like label of a node: its :func:`node_rows`, one table row each.
+
+    Parameters
+    ----------
+    g : Graph
+    node : int
+    texts : mapping of Slot to str
+        As :func:`~graphstep.render.annotate.annotations` makes them.
+    style : Style
+    unknown : frozenset, optional
+        Slots drawn in the colour of unknown values.
+    rows : list of Row, optional
+        :func:`node_rows` of the node, when already made.
 
     Returns
     -------
@@ -122,23 +162,14 @@ def node_label(g: Graph, node: int, texts: Mapping[Slot, str], style: Style,
     >>> label.startswith("<<table"), label.count("<tr>"), label.endswith("<tr><td>1</td></tr></table>>")
     (True, 2, True)
     """
-    label, definition = node_title(g, node)
-    rows = [_title_row(label, definition)]
-    if style.expressions:
-        expr = expression_text(g, node, definition)
-        if expr:
-            rows.append(_row(expr, EXPR_COLOR, style.fontsize - 3))
-    for kind, color in (("value", None), ("adjoint", ADJOINT_COLOR), ("tangent", TANGENT_COLOR)):
-        slot = (kind, node)
-        if slot in texts:
-            if slot in unknown:
-                color = UNKNOWN_COLOR
-            rows.append(_row(texts[slot], color))
-    return "<" + _TABLE.format(bg="", rows="".join(rows)) + ">"
+    if rows is None:
+        rows = node_rows(g, node, texts, style, unknown)
+    cells = "".join(_row(*row) for row in rows)
+    return "<" + _TABLE.format(bg="", rows=cells) + ">"
 
 
 def edge_label(g: Graph, tail: int, head: int, pos: int, texts: Mapping[Slot, str],
-               style: Style) -> str | None:
+               style: Style, lines: list[str] | None = None) -> str | None:
     """The HTML-like label of an edge (formula, then value), or None for no label.
 
     Parameters
@@ -149,6 +180,8 @@ def edge_label(g: Graph, tail: int, head: int, pos: int, texts: Mapping[Slot, st
     texts : mapping of Slot to str
         The edge has a label only when ``("local", tail, head, pos)`` is a key.
     style : Style
+    lines : list of str, optional
+        :func:`edge_lines` of the edge, when already made.
 
     Returns
     -------
@@ -163,13 +196,42 @@ def edge_label(g: Graph, tail: int, head: int, pos: int, texts: Mapping[Slot, st
     >>> "∂u₁/∂x = exp(x)" in edge_label(g, 0, 1, 0, {("local", 0, 1, 0): "= 1"}, Style())
     True
     """
+    if lines is None:
+        lines = edge_lines(g, tail, head, pos, texts, style)
+    if lines is None:
+        return None
+    rows = "".join(_row(line, size=style.fontsize - 2) for line in lines)
+    # a transparent box: the label never hides a line, and frames still find its centre
+    return "<" + _TABLE.format(bg=' bgcolor="transparent"', rows=rows) + ">"
+
+
+def edge_lines(g: Graph, tail: int, head: int, pos: int, texts: Mapping[Slot, str],
+               style: Style) -> list[str] | None:
+    """The lines of an edge's label (its formula, then its value), or None for no label.
+
+    Parameters
+    ----------
+    g : Graph
+    tail, head, pos : int
+        The edge: ``tail`` is argument ``pos`` of ``head``.
+    texts : mapping of Slot to str
+        The edge has a label only when ``("local", tail, head, pos)`` is a key.
+    style : Style
+
+    Returns
+    -------
+    list of str or None
+
+    Examples
+    --------
+    >>> import graphstep as gs
+    >>> edge_lines(gs.parse("exp(x)", x=0.0), 0, 1, 0, {("local", 0, 1, 0): "= 1"}, Style())
+    ['∂u₁/∂x = exp(x)', '= 1']
+    """
     slot = ("local", tail, head, pos)
     if slot not in texts:
         return None
-    rows = _row(edge_formula_text(g, tail, head, pos, style), size=style.fontsize - 2)
-    rows += _row(texts[slot], size=style.fontsize - 2)
-    # a transparent box: the label never hides a line, and frames still find its centre
-    return "<" + _TABLE.format(bg=' bgcolor="transparent"', rows=rows) + ">"
+    return [edge_formula_text(g, tail, head, pos, style), texts[slot]]
 
 
 def node_id(node: int) -> str:
@@ -243,8 +305,22 @@ def _statement(subject: str, label: str | None, attrs: Mapping[str, str]) -> str
     '\\tn0 [label=<<b>x</b>> color="#fff" tooltip="say \\\\"hi\\\\""]\\n'
     """
     items = [f"label={_quote(label)}"] if label is not None else []
-    items += [f"{key}={_quote(value)}" for key, value in sorted(attrs.items())]
+    for key, value in sorted(attrs.items()):
+        item = _SHARED.get((key, value))  # colours, pen widths, sizes: the same again and again
+        if item is None:
+            item = f"{key}={_quote(value)}"
+            if key in _SHARED_KEYS:
+                if len(_SHARED) > 50_000:  # many pictures in one process: start afresh
+                    _SHARED.clear()
+                _SHARED[(key, value)] = item
+        items.append(item)
     return f"\t{subject} [{' '.join(items)}]\n"
+
+
+#: The attributes many nodes and edges share, each written once: (key, value) -> text.
+_SHARED: dict[tuple[str, str], str] = {}
+_SHARED_KEYS = frozenset({"color", "fillcolor", "fontcolor", "penwidth", "width", "height",
+                          "fixedsize", "decorate"})
 
 
 def _look_attrs(look: Look) -> dict[str, str]:
@@ -281,7 +357,8 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
     -------
     graphviz.Digraph
         Laid out by ``dot``, or, when :func:`graphstep.render.budget.plan_layout` predicts
-        too much work for it, with every node pinned by :func:`pinned_positions`.
+        too much work for it, with every node and edge placed by
+        :func:`graphstep.render.pinned.pin`.
 
     Raises
     ------
@@ -298,14 +375,16 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
     import graphviz
 
     plan = plan_layout(g)
-    direction = resolve_direction(g, style)
+    boxes = label_boxes(g, style) if plan.fast or style.direction == AUTO else None
+    direction = resolve_direction(g, style, boxes)
     dot = graphviz.Digraph("graphstep")
     dot.attr(rankdir=direction, bgcolor="white", nodesep="0.3", ranksep="0.45",
              fontname=style.fontname, fontsize=f"{style.fontsize:g}", pad="0.15")
+    rows = [node_rows(g, n, texts, style, unknown) for n in range(len(g))]
     pins = None
-    if plan.fast:  # Graphviz draws; the positions are ours (see graphstep.render.layered)
+    if plan.fast:  # Graphviz draws; the geometry is ours (see graphstep.render.pinned)
         dot.attr(layout="nop2", splines="line", outputorder="edgesfirst")
-        pins = pinned_positions(g, style, direction)
+        pins = pinned.pin(g, rows, style, direction, boxes[1])
     dot.attr("node", shape="box", style="rounded,filled", fontname=style.fontname,
              fontsize=f"{style.fontsize:g}", margin="0.12,0.06")
     dot.attr("edge", fontname=style.fontname, fontsize=f"{style.fontsize - 2:g}", arrowsize="0.8")
@@ -315,10 +394,10 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
                 else node_kind(g, n))
         attrs = _look_attrs(style.look(kind))
         if pins is not None:
-            attrs["pos"] = pins[n]
+            attrs.update(pins.node_attrs(n))
         attrs["id"] = node_id(n)
         attrs["tooltip"] = _tip(node_tooltip(g, n, ("value", n) in texts and ("value", n) not in unknown))
-        statements.append(_statement(node_id(n), node_label(g, n, texts, style, unknown), attrs))
+        statements.append(_statement(node_id(n), node_label(g, n, texts, style, unknown, rows[n]), attrs))
     # on the fast path a label sits on the middle of its (straight) edge: no line needed
     dense = len(g) >= DENSE_NODES and pins is None
     for t, h, q in g.edges():
@@ -327,7 +406,8 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
         else:
             kind = LookKind.EDGE if g.active[t] else LookKind.INACTIVE
         attrs = _edge_attrs(style.look(kind))
-        label = edge_label(g, t, h, q, texts, style)
+        label_lines = edge_lines(g, t, h, q, texts, style)
+        label = edge_label(g, t, h, q, texts, style, label_lines) if label_lines is not None else None
         if label is not None:
             if dense:  # underline the label and draw a line to its edge
                 attrs["decorate"] = "true"
@@ -335,6 +415,8 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
         attrs["tooltip"] = _tip(edge_tooltip(g, t, h, q, shown, style.edge_names))
         if label is not None:
             attrs["labeltooltip"] = attrs["tooltip"]
+        if pins is not None:
+            attrs.update(pins.edge_attrs(t, h, label_lines and pinned.edge_label_size(label_lines, style)))
         attrs["id"] = edge_id(t, h, q)
         statements.append(_statement(f"{node_id(t)} -> {node_id(h)}", label, attrs))
     dot.body.extend(statements)
@@ -342,53 +424,6 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
         dot.attr(label="\n".join(line.replace("\\", "\\\\") for line in lines) + "\n",
                  labelloc="b", labeljust="c")
     return dot
-
-
-#: Points per character and per line of text, in font sizes, for the fast path's node
-#: sizes (a little wider than DejaVu Sans's average, so that estimates rarely overlap).
-_CHAR_PT, _LINE_PT = 0.62, 1.3
-
-
-def pinned_positions(g: Graph, style: Style, direction: str) -> list[str]:
-    """The fast path's ``pos`` attribute of each node (``"x,y!"`` in points), by node id.
-
-    The node and edge label sizes are estimated from their texts
-    (:func:`~graphstep.render.direction.node_box`,
-    :func:`~graphstep.render.direction.edge_box`); the positions come from
-    :func:`graphstep.render.layered.positions`.
-
-    Parameters
-    ----------
-    g : Graph
-    style : Style
-    direction : {"LR", "RL", "TB", "BT"}
-
-    Returns
-    -------
-    list of str
-
-    Examples
-    --------
-    >>> import graphstep as gs
-    >>> pinned_positions(gs.parse("exp(x)", x=0.5), Style(), "LR")[0].endswith("!")
-    True
-    """
-    size = style.fontsize
-    pad_w, pad_h = 2 * 0.12 * 72 + 6, 2 * 0.06 * 72 + 6  # the node margins, and the table's
-    sizes = []
-    for n in range(len(g)):
-        chars, lines = node_box(g, n, style)
-        sizes.append((chars * _CHAR_PT * size + pad_w, lines * _LINE_PT * size + pad_h))
-    room = [0.0] * len(g)
-    along_is_width = direction in ("LR", "RL")
-    small = size - 2
-    for t, h, q in g.edges():
-        box = edge_box(g, t, h, q, style)
-        if box is not None:
-            need = box[0] * _CHAR_PT * small if along_is_width else box[1] * _LINE_PT * small
-            room[h] = max(room[h], need + 8)
-    at = layered.positions(g, sizes, room, direction)
-    return [f"{x:.1f},{y:.1f}!" for x, y in at]
 
 
 def to_digraph(g: Graph, step: Step | None = None, style: Style | None = None) -> graphviz.Digraph:

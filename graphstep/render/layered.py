@@ -16,9 +16,9 @@ the graph (Sugiyama's scheme, kept simple):
    near the mean of its arguments as the nodes before it in its layer allow.
 
 Graphviz then draws the picture with every node pinned (``layout=nop2``, which is
-``neato -n2``) and straight edges whose labels sit at their middles; the node and edge
-ids, labels and classes are those of the ``dot`` picture, so the frames of a stepper
-are built from it the same way.
+``neato -n2``), the boxes, edges and labels placed by :mod:`graphstep.render.pinned`;
+the node and edge ids, labels and classes are those of the ``dot`` picture, so the
+frames of a stepper are built from it the same way.
 
 >>> import graphstep as gs
 >>> g = gs.parse("x * exp(x^2)", x=1.5)
