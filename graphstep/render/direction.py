@@ -22,6 +22,7 @@ so every frame of a player or animation has the same direction.
 from __future__ import annotations
 
 import math
+import weakref
 
 from graphstep.graph import Graph
 from graphstep.ops.table import CONST, INPUT
@@ -65,6 +66,17 @@ def ranks(g: Graph) -> list[int]:
     >>> ranks(gs.parse("sin(x) * 2", x=0.5))
     [0, 1, 1, 2]
     """
+    known = _RANKS.get(g)
+    if known is None:  # a picture asks four times (budget, direction, layout, label room)
+        known = _RANKS[g] = tuple(_ranks(g))
+    return list(known)
+
+
+#: Per graph (a Graph never changes): its ranks.
+_RANKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _ranks(g: Graph) -> list[int]:
     n = len(g)
     rank = [0] * n
     for node in range(n):

@@ -97,24 +97,21 @@ class _Occupied:
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = defaultdict(list)
 
-    def _keys(self, box: tuple[float, float, float, float]):
-        c = self.CELL
-        for i in range(int(box[0] // c), int(box[2] // c) + 1):
-            for j in range(int(box[1] // c), int(box[3] // c) + 1):
-                yield i, j
-
     def free(self, box: tuple[float, float, float, float]) -> bool:
         left, low, right, high = box
-        cells = self.cells
-        for key in self._keys(box):
-            for x0, y0, x1, y1 in cells.get(key, ()):
-                if left < x1 and x0 < right and low < y1 and y0 < high:
-                    return False
+        c, cells = self.CELL, self.cells
+        for i in range(int(left // c), int(right // c) + 1):
+            for j in range(int(low // c), int(high // c) + 1):
+                for x0, y0, x1, y1 in cells.get((i, j), ()):
+                    if left < x1 and x0 < right and low < y1 and y0 < high:
+                        return False
         return True
 
     def add(self, box: tuple[float, float, float, float]) -> None:
-        for key in self._keys(box):
-            self.cells[key].append(box)
+        c = self.CELL
+        for i in range(int(box[0] // c), int(box[2] // c) + 1):
+            for j in range(int(box[1] // c), int(box[3] // c) + 1):
+                self.cells[(i, j)].append(box)
 
 
 class Pinned:
