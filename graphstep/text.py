@@ -7,9 +7,8 @@ a report (:func:`print_value`, :func:`inline_value`) or a ``repr`` (:func:`repr_
 structured Jacobian (:func:`jacobian_text`), Unicode math (:func:`pretty`, :func:`subscript`,
 :func:`superscript`) and an adjoint's name (:func:`overline`).
 
-This module sits at the bottom of the package: it imports nothing from graphstep
-but :mod:`graphstep.errors`. A structured Jacobian (:class:`JacobianLike`) is
-recognised by its attributes, not by its class.
+This module sits at the bottom of the package: it imports nothing from graphstep but
+:mod:`graphstep.errors`. A structured Jacobian is recognised by its attributes.
 
 >>> number(9.487735836358526), shape_text((3, 2)), pretty("u12^2 * x")
 ('9.488', '3×2', 'u₁₂²·x')
