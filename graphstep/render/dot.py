@@ -407,7 +407,12 @@ def build_digraph(g: Graph, texts: Mapping[Slot, str], style: Style, unknown: fr
             kind = LookKind.EDGE if g.active[t] else LookKind.INACTIVE
         attrs = _edge_attrs(style.look(kind))
         label_lines = edge_lines(g, t, h, q, texts, style)
-        label = edge_label(g, t, h, q, texts, style, label_lines) if label_lines is not None else None
+        if label_lines is None:
+            label = None
+        elif pins is not None:  # plain centred lines: no table for Graphviz to read and lay out
+            label = _tip("\n".join(label_lines))
+        else:
+            label = edge_label(g, t, h, q, texts, style, label_lines)
         if label is not None:
             if dense:  # underline the label and draw a line to its edge
                 attrs["decorate"] = "true"

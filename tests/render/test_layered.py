@@ -163,11 +163,21 @@ def test_graphviz_draws_the_fast_path_where_it_is_pinned_with_every_id(fast, tmp
     assert len(dx) == 1 and len(dy) == 1
     for t, h, q in g.edges():
         assert f'id="e{t}_{h}_{q}" class="edge"' in svg
-    labels = re.findall(r'<font point-size="12">([^<]*)</font>', to_dot(g))
+    from graphstep.render.dot import edge_lines
+
+    texts = annotations(g).texts
+    labels = [line for t, h, q in g.edges() for line in edge_lines(g, t, h, q, texts, Style()) or ()]
     assert len(labels) == 2 * sum(1 for t, _, _ in g.edges() if g.active[t])
+    dot = to_dot(g)
     drawn = html.unescape(svg)  # Graphviz writes - as &#45;
-    for text in labels:  # every edge label (formula, value) is drawn
-        assert f">{html.unescape(text)}</text>" in drawn
+    for t, h, q in g.edges():  # on the fast path a label is plain lines, drawn centred
+        lines = edge_lines(g, t, h, q, texts, Style())
+        if lines:
+            assert 'label="' + "\\n".join(lines) + '"' in dot
+            assert 'label=<' not in dot.split(f"id=e{t}_{h}_{q}")[0].rsplit("\n", 1)[-1]
+    for text in labels:  # every edge label (formula, value) is drawn, centred on its place
+        assert f">{text}</text>" in drawn
+    assert drawn.count('text-anchor="middle"') >= len(labels)
     png = gs.render(g, tmp_path / "g.png").read_bytes()
     assert png[:4] == b"\x89PNG"
 
