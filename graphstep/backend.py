@@ -290,9 +290,10 @@ def center_texts(svg: str) -> str:
     '<text text-anchor="middle" x="5.00" y="3">a</text></g>'
     """
 
-    def fix(opening: str, kind: str, body: str, closing: str) -> str:
+    def centered(kind: str, body: str) -> str | None:
+        """``body`` with its texts centred, or None to leave it as it is."""
         if kind == "edge" and 'fill="white"' not in body and 'fill="#ffffff"' not in body:
-            return opening + body + closing  # an edge label without its white box stays put
+            return None  # an edge label without its white box stays where it is
         center = None
         for shape in _SHAPE.finditer(body):
             if kind == "node":
@@ -302,26 +303,27 @@ def center_texts(svg: str) -> str:
                 center = box_center(shape.group(2))
                 break
         if center is None:
-            return opening + body + closing
+            return None
         # Graphviz writes each text's anchor and x first (after xml:space with graphviz-pure)
         fixed, count = _ANCHOR_X.subn(rf'<text text-anchor="middle" x="{center:.2f}"\1', body)
         if count == body.count("<text"):
-            return opening + fixed + closing
-        body = _TEXT_OPEN.sub(
+            return fixed
+        return _TEXT_OPEN.sub(
             lambda t: f'<text text-anchor="middle" x="{center:.2f}"{_ANCHOR.sub("", t.group(1))}>',
             body)
-        return opening + body + closing
 
-    parts, done = [], 0
+    parts, done, scanned = [], 0, 0
     for opening in _GROUP_OPEN.finditer(svg):  # str.find is much quicker than a lazy .*?
-        if opening.start() < done:
+        if opening.start() < scanned:
             continue
         end = svg.find("</g>", opening.end())
         if end < 0:
             break
-        parts.append(svg[done:opening.start()])
-        parts.append(fix(opening.group(0), opening.group(1), svg[opening.end():end], "</g>"))
-        done = end + 4
+        scanned = end + 4
+        body = centered(opening.group(1), svg[opening.end():end])
+        if body is not None:  # unchanged groups are copied once, with what lies between
+            parts += [svg[done:opening.end()], body]
+            done = end
     parts.append(svg[done:])
     return "".join(parts)
 

@@ -116,7 +116,7 @@ def node_box(g: Graph, node: int, style: Style) -> tuple[float, float]:
     if style.expressions and g.op(node) not in (INPUT, CONST):
         texts.append(expression_text(g, node, definition))
     if style.values:
-        texts.append("x" * (8 if g.shape_of(node) == () else 22))
+        texts.append("x" * (8 if g.is_scalar or g.shape_of(node) == () else 22))
     lines = len([t for t in texts if t]) + (1 if style.grad or style.adjoints else 0)
     return float(max(len(t) for t in texts)), float(lines)
 
@@ -143,7 +143,7 @@ def edge_box(g: Graph, tail: int, head: int, pos: int, style: Style) -> tuple[fl
     """
     if not style.locals or not (g.active[tail] or style.constant_edges):
         return None
-    scalar = g.shape_of(head) == ()
+    scalar = g.is_scalar or g.shape_of(head) == ()
     return float(max(len(edge_formula_text(g, tail, head, pos, style)), 10 if scalar else 16)), 2.0
 
 

@@ -76,6 +76,8 @@ def full_value(value: Any, limit: int = TOOLTIP_SIZE) -> str:
     """
     if value is None:
         return ""
+    if type(value) is float:  # most values of most graphs: no numpy call
+        return number(value, 6)
     if _is_jacobian(value):
         rows, cols = value.shape
         text = f"{rows}×{cols} {value.kind} Jacobian {jacobian_text(value, formula=False)}"
